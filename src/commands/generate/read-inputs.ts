@@ -1,0 +1,117 @@
+import { join } from 'node:path';
+import { parseProjectConfig, type ProjectConfig } from '../../core/config.js';
+import { parseJsonText, type JsonTextStyle } from '../../core/json-text.js';
+import type { Warning } from '../../core/report.js';
+import {
+  formatShapeIssues,
+  readFrameworkFile,
+  readUserFile,
+  type FrameworkFileData,
+  type UserFileData,
+} from '../../core/secrets-file.js';
+import { usageError } from '../../errors.js';
+import { readExistingFile, type ExistingFile } from '../../io/files.js';
+
+export const CONFIG_FILE = '.tsdevstack/config.json';
+export const FRAMEWORK_FILE = '.secrets.tsdevstack.json';
+export const USER_FILE = '.secrets.user.json';
+
+export interface ParsedJsonFile<T> {
+  file: ExistingFile;
+  raw: Record<string, unknown>;
+  style: JsonTextStyle;
+  data: T;
+}
+
+export interface Inputs {
+  config: ProjectConfig;
+  configWarnings: Warning[];
+  /** the framework file as found (text kept for the backup made by --reset-framework) */
+  frameworkFile: ExistingFile | undefined;
+  framework: ParsedJsonFile<FrameworkFileData> | undefined;
+  /** set when --reset-framework replaces a file that does not parse */
+  frameworkDamaged: boolean;
+  userFile: ExistingFile | undefined;
+  user: ParsedJsonFile<UserFileData> | undefined;
+}
+
+/**
+ * Reads and validates the three input files. A file that is missing may be created; one that does
+ * not parse is an error naming file, line and column and is never treated as missing (SPEC §8).
+ */
+export async function readInputs(root: string, resetFramework: boolean): Promise<Inputs> {
+  const [configFile, frameworkFile, userFile] = await Promise.all([
+    readExistingFile(join(root, CONFIG_FILE)),
+    readExistingFile(join(root, FRAMEWORK_FILE)),
+    readExistingFile(join(root, USER_FILE)),
+  ]);
+  if (!configFile) {
+    throw usageError('CONFIG_NOT_FOUND', `${CONFIG_FILE} is missing`, 'Run inside a tsdevstack project.');
+  }
+  const configJson = parseJson(CONFIG_FILE, configFile, 'CONFIG_INVALID_JSON');
+  const parsedConfig = parseProjectConfig(configJson.raw);
+  if (!parsedConfig.ok) {
+    const lines = parsedConfig.issues.map((issue) => `${CONFIG_FILE}: ${issue.path}: ${issue.message}`);
+    throw usageError(
+      'CONFIG_INVALID',
+      `${CONFIG_FILE} is invalid (${String(lines.length)} problem${lines.length === 1 ? '' : 's'}):\n${lines.join('\n')}`,
+      'Fix the config, then run generate-secrets again. Nothing was written.',
+    );
+  }
+
+  let framework: ParsedJsonFile<FrameworkFileData> | undefined;
+  let frameworkDamaged = false;
+  if (frameworkFile) {
+    try {
+      const json = parseJson(FRAMEWORK_FILE, frameworkFile, 'FRAMEWORK_SECRETS_INVALID_JSON', resetHint);
+      const shape = readFrameworkFile(json.raw);
+      if (!shape.ok) {
+        throw usageError('FRAMEWORK_SECRETS_INVALID', formatShapeIssues(FRAMEWORK_FILE, shape.issues), resetHint);
+      }
+      framework = { ...json, file: frameworkFile, data: shape.data };
+    } catch (error) {
+      if (!resetFramework) throw error;
+      frameworkDamaged = true;
+    }
+  }
+
+  let user: ParsedJsonFile<UserFileData> | undefined;
+  if (userFile) {
+    const json = parseJson(USER_FILE, userFile, 'USER_SECRETS_INVALID_JSON', userHint);
+    const shape = readUserFile(json.raw);
+    if (!shape.ok) {
+      throw usageError('USER_SECRETS_INVALID', formatShapeIssues(USER_FILE, shape.issues), userHint);
+    }
+    user = { ...json, file: userFile, data: shape.data };
+  }
+
+  return {
+    config: parsedConfig.config,
+    configWarnings: parsedConfig.warnings.map((w) => ({
+      code: 'CONFIG_WARNING',
+      message: `${CONFIG_FILE}: ${w.path}: ${w.message}`,
+    })),
+    frameworkFile,
+    framework,
+    frameworkDamaged,
+    userFile,
+    user,
+  };
+}
+
+const resetHint =
+  'The file is left untouched. Fix it, or run: npx tsdevstack-secrets generate-secrets --reset-framework (saves it as .secrets.tsdevstack.json.bak and generates NEW values for every framework secret).';
+const userHint = 'The file is left untouched. Fix it, then run generate-secrets again.';
+
+function parseJson(
+  name: string,
+  file: ExistingFile,
+  code: string,
+  hint?: string,
+): { raw: Record<string, unknown>; style: JsonTextStyle } {
+  const result = parseJsonText(file.text);
+  if (!result.ok) {
+    throw usageError(code, `${name}:${String(result.line)}:${String(result.column)}: ${result.message}`, hint);
+  }
+  return { raw: result.value as Record<string, unknown>, style: result.style };
+}
