@@ -156,7 +156,6 @@ function tryName(value: unknown, pattern: RegExp, maxLength: number): string {
   const repaired = value
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^[^a-z]+/, '')
     .slice(0, maxLength)
     .replace(/-+$/, '');
   return repaired !== value && pattern.test(repaired) ? `; try "${repaired}"` : '';

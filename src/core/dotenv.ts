@@ -5,8 +5,7 @@
 export type DotenvEncodeResult = { ok: true; line: string } | { ok: false; reason: string };
 
 export type DotenvSerializeResult =
-  | { ok: true; text: string }
-  | { ok: false; key: string; reason: string };
+  { ok: true; text: string } | { ok: false; key: string; reason: string };
 
 const KEY_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 // An unpaired UTF-16 surrogate has no UTF-8 encoding: the file would hold U+FFFD instead.
@@ -21,14 +20,22 @@ export function encodeDotenvEntry(key: string, value: string): DotenvEncodeResul
   }
   // dotenv parses into a plain object, where assigning `__proto__` is the prototype setter: the
   // entry silently disappears.
-  if (key === '__proto__') return { ok: false, reason: 'dotenv silently drops a key named __proto__' };
+  if (key === '__proto__') {
+    return { ok: false, reason: 'dotenv silently drops a key named __proto__' };
+  }
   // Tighter than the spec: both parsers keep a NUL, but an environment variable cannot hold one
   // (Node's process.env truncates "a\0b" to "a", execve stops at it), so it never arrives intact.
   if (value.includes('\0')) {
-    return { ok: false, reason: 'the value contains a NUL character, which no environment variable can hold' };
+    return {
+      ok: false,
+      reason: 'the value contains a NUL character, which no environment variable can hold',
+    };
   }
   if (LONE_SURROGATE.test(value)) {
-    return { ok: false, reason: 'the value contains an unpaired UTF-16 surrogate, which cannot be written as UTF-8' };
+    return {
+      ok: false,
+      reason: 'the value contains an unpaired UTF-16 surrogate, which cannot be written as UTF-8',
+    };
   }
   // Rule 1. In double quotes dotenv turns `\n`/`\r` back into LF/CR and Compose expands escapes
   // and then `$VAR`. With no `"`, `\` or `$` in the value our two escapes are the only
@@ -36,8 +43,8 @@ export function encodeDotenvEntry(key: string, value: string): DotenvEncodeResul
   if (!/["\\$]/.test(value)) {
     return { ok: true, line: `${key}="${value.replace(/\n/g, '\\n').replace(/\r/g, '\\r')}"` };
   }
-  // Rule 2. Single quotes are literal in both (no escapes, no `$`, may span lines), except that
-  // both read `\'` as an escaped quote (so no trailing `\`) and dotenv rewrites CR and CRLF to LF
+  // Rule 2. Single quotes are literal in dotenv and Compose (no escapes, no `$`, may span lines),
+  // except that both read `\'` as an escaped quote (so no trailing `\`) and dotenv rewrites CR and CRLF to LF
   // before parsing (so no CR).
   if (!value.includes("'") && !value.includes('\r') && !value.endsWith('\\')) {
     return { ok: true, line: `${key}='${value}'` };
@@ -48,12 +55,10 @@ export function encodeDotenvEntry(key: string, value: string): DotenvEncodeResul
 // Names the characters at fault, never the value: the value is usually a secret.
 function describeConflict(value: string): string {
   const noDouble = [
-    ['"', 'a double quote'],
-    ['\\', 'a backslash'],
-    ['$', 'a dollar sign'],
-  ]
-    .filter(([char]) => value.includes(char as string))
-    .map(([, name]) => name);
+    value.includes('"') ? 'a double quote' : '',
+    value.includes('\\') ? 'a backslash' : '',
+    value.includes('$') ? 'a dollar sign' : '',
+  ].filter(Boolean);
   const noSingle = [
     value.includes("'") ? 'a single quote' : '',
     value.includes('\r') ? 'a carriage return' : '',
@@ -77,7 +82,9 @@ export function serializeDotenv(
 ): DotenvSerializeResult {
   const lines: string[] = [];
   for (const comment of banner) {
-    if (LINE_BREAK.test(comment)) throw new Error('a .env banner line must not contain a line break');
+    if (LINE_BREAK.test(comment)) {
+      throw new Error('a .env banner line must not contain a line break');
+    }
     lines.push(comment === '' ? '#' : `# ${comment}`);
   }
   if (lines.length > 0) lines.push('');
@@ -113,8 +120,11 @@ export function parseDotenv(text: string): Map<string, string> {
       const start = pos + opening.length;
       const close = src.indexOf(quote, start);
       if (close === -1 || (close + 1 < src.length && src[close + 1] !== '\n')) {
-        throw new SyntaxError(`line ${line}: the value of ${key} is not closed at the end of a line`);
+        throw new SyntaxError(
+          `line ${line}: the value of ${key} is not closed at the end of a line`,
+        );
       }
+      if (values.has(key)) throw new SyntaxError(`line ${line}: ${key} appears a second time`);
       values.set(key, unquote(src.slice(start, close), quote, `line ${line}: ${key}`));
       line += src.slice(pos, close).split('\n').length - 1;
       lineEnd = close + 1;
@@ -130,11 +140,15 @@ export function parseDotenv(text: string): Map<string, string> {
 // Accepts only what encodeDotenvEntry emits, so a value read here is what dotenv and Compose read.
 function unquote(raw: string, quote: string, where: string): string {
   if (quote === "'") {
-    if (raw.endsWith('\\')) throw new SyntaxError(`${where}: single-quoted value ends in a backslash`);
+    if (raw.endsWith('\\')) {
+      throw new SyntaxError(`${where}: single-quoted value ends in a backslash`);
+    }
     return raw;
   }
   if (/\n|\$|\\(?![nr])/.test(raw)) {
-    throw new SyntaxError(`${where}: double-quoted value holds a line break, $ or an unknown escape`);
+    throw new SyntaxError(
+      `${where}: double-quoted value holds a line break, $ or an unknown escape`,
+    );
   }
   return raw.replace(/\\([nr])/g, (_: string, escape: string) => (escape === 'n' ? '\n' : '\r'));
 }

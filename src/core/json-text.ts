@@ -489,7 +489,10 @@ export function insertJsonMembers(
   const multiLine = lf !== -1;
   const eol = multiLine && lead.charCodeAt(lf - 1) === CR ? '\r\n' : '\n';
   const memberIndent = multiLine ? lead.slice(lf + 1) : '';
-  const before = multiLine ? ',' + eol + memberIndent : ',' + lead;
+  // On one line, the space after a comma shows only between two members; with a single member,
+  // follow the key separator: {"a":1} -> {"a":1,"b":2}, {"a": 1} -> {"a": 1, "b": 2}.
+  const afterComma = span.members.length > 1 ? lead : separator.endsWith(' ') ? ' ' : '';
+  const before = multiLine ? ',' + eol + memberIndent : ',' + afterComma;
   const inserted = members
     .map(([key, value]) => {
       const printed = multiLine

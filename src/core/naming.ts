@@ -96,7 +96,7 @@ function editDistance(a: string, b: string): number {
  * Up to `max` candidates that plausibly are what `target` meant, closest first (for "did you
  * mean"). Compared case-insensitively (case-sensitive distance breaks ties, then candidate order).
  * A candidate qualifies when its edit distance is at most max(2, 40% of the target's length), or
- * when one name (4+ characters) contains the other — so `STRIPE_KEY` finds `STRIPE_SECRET_KEY`.
+ * when one name (4+ characters) contains the other — so `DOMAIN` finds `EMAIL_DOMAIN`.
  * Unrelated names are not suggested, so the result may be empty. The target itself is skipped.
  */
 export function closestNames(target: string, candidates: Iterable<string>, max = 3): string[] {

@@ -120,7 +120,7 @@ export function blankUserFile(value: Record<string, unknown>): Record<string, un
       return blankDeep(member);
     }
     return mapMembers(member as Record<string, unknown>, (sectionKey, item) => {
-      if (sectionKey === 'secrets' && Array.isArray(item)) return item;
+      if (sectionKey === 'secrets' && Array.isArray(item)) return item as unknown[];
       if (sectionKey === 'API_KEY' && typeof item === 'string' && KEY_PATTERN.test(item)) return item;
       return blankDeep(item);
     });
