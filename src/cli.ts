@@ -25,27 +25,38 @@ async function main(argv: string[]): Promise<void> {
 function report(error: unknown, context: RunContext, debug: boolean): number {
   if (error instanceof CommanderError) {
     // commander already printed its message; help and version are successes, the rest is usage (2).
-    const ok = ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code);
+    const ok = ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(
+      error.code,
+    );
     return ok ? ExitCode.ok : ExitCode.usage;
   }
   const output = createOutput(context.streams, context.env);
   if (error instanceof CliError) {
     if (context.json) {
-      output.data(`${JSON.stringify({ error: { code: error.code, message: error.message, hint: error.hint ?? null } }, null, 2)}\n`);
+      output.data(
+        `${JSON.stringify({ error: { code: error.code, message: error.message, hint: error.hint ?? null } }, null, 2)}\n`,
+      );
     } else {
       output.error(error.message);
-      if (error.hint !== undefined) context.streams.stderr.write(`  ${output.err.dim(error.hint)}\n`);
+      if (error.hint !== undefined)
+        context.streams.stderr.write(`  ${output.err.dim(error.hint)}\n`);
     }
     if (debug && error.stack !== undefined) context.streams.stderr.write(`${error.stack}\n`);
     return error.exitCode;
   }
-  const message = 'unexpected error: this is a bug in tsdevstack-secrets. Please report it with the output of --debug.';
+  const message =
+    'unexpected error: this is a bug in tsdevstack-secrets. Please report it with the output of --debug.';
   if (context.json) {
-    output.data(`${JSON.stringify({ error: { code: 'INTERNAL', message, hint: 'rerun with --debug' } }, null, 2)}\n`);
+    output.data(
+      `${JSON.stringify({ error: { code: 'INTERNAL', message, hint: 'rerun with --debug' } }, null, 2)}\n`,
+    );
   } else {
     output.error(message);
   }
-  if (debug) context.streams.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  if (debug)
+    context.streams.stderr.write(
+      `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
   return ExitCode.failure;
 }
 

@@ -42,6 +42,11 @@ export function usageError(code: string, message: string, hint?: string): CliErr
 }
 
 /** Operational failure (exit 3). */
-export function failureError(code: string, message: string, hint?: string, cause?: unknown): CliError {
+export function failureError(
+  code: string,
+  message: string,
+  hint?: string,
+  cause?: unknown,
+): CliError {
   return new CliError({ code, message, hint, exitCode: ExitCode.failure, cause });
 }

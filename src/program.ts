@@ -9,7 +9,9 @@ declare const PACKAGE_VERSION: string;
  */
 export function buildProgram(context: RunContext): Command {
   const program = new Command('tsdevstack-secrets')
-    .description('Secrets for tsdevstack monorepos: generate, merge and write local secrets safely.')
+    .description(
+      'Secrets for tsdevstack monorepos: generate, merge and write local secrets safely.',
+    )
     .version(PACKAGE_VERSION, '-v, --version', 'print the version')
     .option('--debug', 'show stack traces for unexpected errors')
     .showHelpAfterError('(run with --help for usage)')
@@ -28,7 +30,10 @@ export function buildProgram(context: RunContext): Command {
     );
   addProjectOptions(generate)
     .option('--dry-run', 'show every file and key with its action; write nothing')
-    .option('--check', 'exit 1 if a run would change any file, mode or .gitignore line; write nothing')
+    .option(
+      '--check',
+      'exit 1 if a run would change any file, mode or .gitignore line; write nothing',
+    )
     .option('--prune', 'delete retired values and user sections of services that left the config')
     .option(
       '--reset-framework',
@@ -55,9 +60,15 @@ Examples:
       'Regenerate the named framework secrets, or with --jwt move the current JWT key pair to\n' +
         '*_PREVIOUS and make a new one; then rewrite the derived files.',
     )
-    .argument('[keys...]', 'framework keys to regenerate, e.g. KONG_TRUST_TOKEN OFFERS_SERVICE_API_KEY');
+    .argument(
+      '[keys...]',
+      'framework keys to regenerate, e.g. KONG_TRUST_TOKEN OFFERS_SERVICE_API_KEY',
+    );
   addProjectOptions(rotate)
-    .option('--jwt', 'rotate the JWT signing key pair (the old pair keeps verifying until the next rotation)')
+    .option(
+      '--jwt',
+      'rotate the JWT signing key pair (the old pair keeps verifying until the next rotation)',
+    )
     .addHelpText(
       'after',
       `
@@ -76,7 +87,12 @@ Examples:
 
 function addProjectOptions(command: Command): Command {
   return command
-    .addOption(new Option('--cwd <dir>', 'project folder (default: the nearest folder with .tsdevstack/config.json)'))
+    .addOption(
+      new Option(
+        '--cwd <dir>',
+        'project folder (default: the nearest folder with .tsdevstack/config.json)',
+      ),
+    )
     .option('--json', 'print one JSON document on stdout')
     .option('-q, --quiet', 'print warnings and errors only');
 }

@@ -13,7 +13,8 @@
 
 const SPACE = new Set(['\t', '\v', '\f', '\r', ' ', '\u0085', '\u00a0']);
 // Go's unicode.IsSpace: the above, LF, and Unicode White_Space beyond Latin-1.
-const UNICODE_SPACES = '\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
+const UNICODE_SPACES =
+  '\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
 const UNICODE_SPACE = new RegExp(`[${UNICODE_SPACES}]`);
 const NOT_UNICODE_SPACE = new RegExp(`[^${UNICODE_SPACES}]`);
 
@@ -38,7 +39,9 @@ export function parseComposeEnvFile(
         break;
       }
       if (!SPACE.has(char) && !/^[\p{L}\p{N}_.\-[\]]$/u.test(char)) {
-        throw new ComposeEnvFileError(`unexpected character ${JSON.stringify(char)} in variable name`);
+        throw new ComposeEnvFileError(
+          `unexpected character ${JSON.stringify(char)} in variable name`,
+        );
       }
       keyEnd += char.length;
     }
@@ -52,7 +55,8 @@ export function parseComposeEnvFile(
     }
 
     src = trimStartSpace(src);
-    const lookup = (name: string): string | undefined => (Object.hasOwn(env, name) ? env[name] : out.get(name));
+    const lookup = (name: string): string | undefined =>
+      Object.hasOwn(env, name) ? env[name] : out.get(name);
     const quote = src[0];
     if (quote !== '"' && quote !== "'") {
       const lineEnd = src.indexOf('\n');
@@ -148,7 +152,14 @@ function expandEscapes(raw: string): string {
 function interpolate(value: string, lookup: (name: string) => string | undefined): string {
   return value.replace(
     /\$(?:(\$)|([_a-z][_a-z0-9]*)|\{([_a-z][_a-z0-9]*)(?:(:?[-?])([^}]*))?\}|)/gi,
-    (_match: string, dollar?: string, named?: string, braced?: string, op?: string, arg?: string) => {
+    (
+      _match: string,
+      dollar?: string,
+      named?: string,
+      braced?: string,
+      op?: string,
+      arg?: string,
+    ) => {
       if (dollar !== undefined) return '$';
       const name = named ?? braced;
       if (name === undefined) throw new ComposeEnvFileError('invalid interpolation format');

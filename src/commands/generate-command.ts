@@ -5,9 +5,16 @@ import type { RunContext } from '../run-context.js';
 import { generateSecrets, type GenerateOptions, type GenerateResult } from './generate-secrets.js';
 
 /** Turns commander's options into a run of generate-secrets and prints its result. */
-export async function runGenerateCommand(raw: Record<string, unknown>, context: RunContext): Promise<void> {
+export async function runGenerateCommand(
+  raw: Record<string, unknown>,
+  context: RunContext,
+): Promise<void> {
   if (raw.check === true && raw.dryRun === true) {
-    throw usageError('OPTIONS_CONFLICT', '--check and --dry-run cannot be used together', 'Use one of them.');
+    throw usageError(
+      'OPTIONS_CONFLICT',
+      '--check and --dry-run cannot be used together',
+      'Use one of them.',
+    );
   }
   const options: GenerateOptions = {
     cwd: typeof raw.cwd === 'string' ? raw.cwd : context.cwd,
@@ -16,7 +23,10 @@ export async function runGenerateCommand(raw: Record<string, unknown>, context: 
     prune: raw.prune === true,
     resetFramework: raw.resetFramework === true,
   };
-  const result = await generateSecrets(options, { source: nodeSecretSource, now: () => new Date() });
+  const result = await generateSecrets(options, {
+    source: nodeSecretSource,
+    now: () => new Date(),
+  });
   printGenerateResult(result, options, raw, context);
   if (options.check && result.changed) context.exitCode = ExitCode.differs;
 }

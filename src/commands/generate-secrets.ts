@@ -5,13 +5,18 @@ import type { SecretSource } from '../core/secret-source.js';
 import {
   findAlreadyIgnored,
   findTrackedSecretFiles,
-  IGNORED_PATTERNS,
+  findMissingIgnorePatterns,
   planIgnoreFile,
 } from '../io/ignore-files.js';
 import { readExistingFile, removeStaleTempFiles } from '../io/files.js';
 import { acquireLock } from '../io/lock.js';
 import { findProjectRoot } from '../io/project-root.js';
-import { diffOutputs, outcomesOf, writeOutputs, type FileOutcome } from './generate/apply-outputs.js';
+import {
+  diffOutputs,
+  outcomesOf,
+  writeOutputs,
+  type FileOutcome,
+} from './generate/apply-outputs.js';
 import { planOutputs, type DesiredFile } from './generate/plan-outputs.js';
 import { readInputs } from './generate/read-inputs.js';
 
@@ -100,7 +105,7 @@ async function planIgnoreFiles(root: string): Promise<DesiredFile[]> {
   let gitText = planIgnoreFile(gitignore?.text, new Set());
   if (gitText !== undefined) {
     // Only when a line seems missing is git asked whether another rule already covers it.
-    gitText = planIgnoreFile(gitignore?.text, await findAlreadyIgnored(root, IGNORED_PATTERNS));
+    gitText = planIgnoreFile(gitignore?.text, await findAlreadyIgnored(root, findMissingIgnorePatterns(gitignore?.text)));
   }
   if (gitText !== undefined || gitignore) {
     files.push({ path: '.gitignore', content: gitText ?? gitignore?.text, secret: false });

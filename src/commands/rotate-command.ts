@@ -17,14 +17,26 @@ export async function runRotateCommand(
 ): Promise<void> {
   const rotateJwt = raw.jwt === true;
   if (keys.length === 0 && !rotateJwt) {
-    throw usageError('ROTATE_NOTHING', 'name the keys to rotate, or pass --jwt', 'Example: secrets:rotate KONG_TRUST_TOKEN');
+    throw usageError(
+      'ROTATE_NOTHING',
+      'name the keys to rotate, or pass --jwt',
+      'Example: secrets:rotate KONG_TRUST_TOKEN',
+    );
   }
   for (const key of keys) {
     if (!KEY_PATTERN.test(key) || isMetadataKey(key)) {
-      throw usageError('ROTATE_BAD_KEY', `"${key}" is not a key name`, 'Key names look like KONG_TRUST_TOKEN.');
+      throw usageError(
+        'ROTATE_BAD_KEY',
+        `"${key}" is not a key name`,
+        'Key names look like KONG_TRUST_TOKEN.',
+      );
     }
     if (key.startsWith('JWT_')) {
-      throw usageError('ROTATE_JWT_KEY', `${key} is part of the JWT key pair`, 'Rotate the pair with: secrets:rotate --jwt');
+      throw usageError(
+        'ROTATE_JWT_KEY',
+        `${key} is part of the JWT key pair`,
+        'Rotate the pair with: secrets:rotate --jwt',
+      );
     }
   }
   const result = await generateSecrets(
@@ -52,7 +64,9 @@ export async function runRotateCommand(
   const output = createOutput(context.streams, context.env, { quiet: raw.quiet === true });
   if (raw.json !== true) {
     for (const key of keys.filter((k) => k.startsWith('DB_') && k.endsWith('_PASSWORD'))) {
-      output.warn(`${key} rotated: the running database still has the old password; change it there too (or recreate the volume).`);
+      output.warn(
+        `${key} rotated: the running database still has the old password; change it there too (or recreate the volume).`,
+      );
     }
   }
   printGenerateResult(result, { dryRun: false, check: false }, raw, context);

@@ -26,7 +26,10 @@ export function readDatabaseCredentials(
   const match = /^[a-z][a-z0-9+.-]*:\/\/([^:@/]*):([^@/]*)@/i.exec(url);
   if (!match) return undefined;
   try {
-    return { username: decodeURIComponent(match[1] ?? ''), password: decodeURIComponent(match[2] ?? '') };
+    return {
+      username: decodeURIComponent(match[1] ?? ''),
+      password: decodeURIComponent(match[2] ?? ''),
+    };
   } catch {
     return undefined;
   }

@@ -34,7 +34,8 @@ function banner(purpose: string): string[] {
 }
 
 const ROOT_PURPOSE = 'Read by Docker Compose and Kong.';
-const APP_PURPOSE = 'Read by this app (and the Prisma CLI); services read secrets through SecretsService.';
+const APP_PURPOSE =
+  'Read by this app (and the Prisma CLI); services read secrets through SecretsService.';
 
 /** The root `.env` and per-app `apps/<svc>/.env` files (SPEC §7). */
 export function planEnvFiles(config: ProjectConfig, merged: MergeResult): EnvFilesResult {
@@ -60,7 +61,8 @@ export function planEnvFiles(config: ProjectConfig, merged: MergeResult): EnvFil
     rootEntries.push([dbPasswordEnvName(service.name), credentials.password]);
   }
   const root = serializeDotenv(banner(ROOT_PURPOSE), rootEntries);
-  if (!root.ok) return { files, warnings, refusal: { file: '.env', key: root.key, reason: root.reason } };
+  if (!root.ok)
+    return { files, warnings, refusal: { file: '.env', key: root.key, reason: root.reason } };
   files.push({ path: '.env', content: root.text });
 
   for (const service of config.services) {
@@ -88,7 +90,8 @@ export function planEnvFiles(config: ProjectConfig, merged: MergeResult): EnvFil
       }
     }
     const result = serializeDotenv(banner(APP_PURPOSE), entries);
-    if (!result.ok) return { files, warnings, refusal: { file: path, key: result.key, reason: result.reason } };
+    if (!result.ok)
+      return { files, warnings, refusal: { file: path, key: result.key, reason: result.reason } };
     files.push({ path, appDir, content: result.text });
   }
   return { files, warnings };

@@ -90,7 +90,8 @@ export function generateFramework(input: FrameworkInput): FrameworkResult {
   state.fixed('SECRETS_PROVIDER', 'local');
   state.fixed('LOG_LEVEL', 'debug');
   if (config.authTemplate) {
-    for (const key of [...JWT_CURRENT_KEYS, ...JWT_PREVIOUS_KEYS]) state.reclaim(key, AUTH_SERVICE_NAME);
+    for (const key of [...JWT_CURRENT_KEYS, ...JWT_PREVIOUS_KEYS])
+      state.reclaim(key, AUTH_SERVICE_NAME);
     const jwt = resolveJwtKeys({
       available: state.available,
       source,
@@ -115,7 +116,9 @@ export function generateFramework(input: FrameworkInput): FrameworkResult {
   for (const service of config.services.filter((s) => s.hasDatabase)) {
     const username = dbUsername(service.name, service.databaseType);
     state.keep(dbUsernameKey(service.name), () => username, { owner: service.name });
-    state.keep(dbPasswordKey(service.name), () => source.randomBase64Url(32), { owner: service.name });
+    state.keep(dbPasswordKey(service.name), () => source.randomBase64Url(32), {
+      owner: service.name,
+    });
   }
   if (config.buckets.length > 0) {
     for (const key of STORAGE_FIXED_KEYS) state.fixed(key, STORAGE_VALUES[key]);
@@ -137,7 +140,10 @@ export function generateFramework(input: FrameworkInput): FrameworkResult {
   };
 }
 
-function buildSections(config: ProjectConfig, secrets: Map<string, string>): Map<string, FrameworkSection> {
+function buildSections(
+  config: ProjectConfig,
+  secrets: Map<string, string>,
+): Map<string, FrameworkSection> {
   const hasPreviousJwt = secrets.has('JWT_PRIVATE_KEY_PREVIOUS');
   const ports = assignDatabasePorts(config.services);
   const sections = new Map<string, FrameworkSection>();
@@ -145,7 +151,8 @@ function buildSections(config: ProjectConfig, secrets: Map<string, string>): Map
     const section: FrameworkSection = { secrets: [] };
     if (!isWorker(service) && service.port !== undefined) section.PORT = String(service.port);
     section.secrets = frameworkRefs(config, service, hasPreviousJwt);
-    if (isBackend(service) || isWorker(service)) section.API_KEY = secrets.get(apiKeyName(service.name));
+    if (isBackend(service) || isWorker(service))
+      section.API_KEY = secrets.get(apiKeyName(service.name));
     const owner = databaseOwner(config, service);
     if (owner) {
       section.DATABASE_URL = buildDatabaseUrl(
@@ -297,7 +304,11 @@ class GenerationState {
 /** Values that any later run derives again from the config, so dropping them loses nothing. */
 function isRecomputable(key: string, value: string): boolean {
   if (key.startsWith('STORAGE_') || key.startsWith('REDIS_')) return true;
-  if (['NODE_ENV', 'SECRETS_PROVIDER', 'LOG_LEVEL', 'KONG_SSL_VERIFY', 'KONG_INTERNAL_URL'].includes(key)) {
+  if (
+    ['NODE_ENV', 'SECRETS_PROVIDER', 'LOG_LEVEL', 'KONG_SSL_VERIFY', 'KONG_INTERNAL_URL'].includes(
+      key,
+    )
+  ) {
     return true;
   }
   return key.endsWith('_URL') && /^http:\/\/localhost:\d+$/.test(value);

@@ -22,7 +22,8 @@ interface Trio {
   keyId: string;
 }
 
-const ROTATE_HINT = 'Run: npx tsdevstack-secrets secrets:rotate --jwt (tokens signed with the old key stop verifying)';
+const ROTATE_HINT =
+  'Run: npx tsdevstack-secrets secrets:rotate --jwt (tokens signed with the old key stop verifying)';
 
 /**
  * The JWT key pair (SPEC §3): a valid current private key is kept and a missing public key or key
@@ -82,7 +83,11 @@ export function resolveJwtKeys(input: JwtInput): JwtResult {
     values.set('JWT_PUBLIC_KEY_PREVIOUS', previous.publicKey);
     values.set('JWT_KEY_ID_PREVIOUS', previous.keyId);
     const kind = input.rotate ? 'generated' : 'kept';
-    for (const key of ['JWT_PRIVATE_KEY_PREVIOUS', 'JWT_PUBLIC_KEY_PREVIOUS', 'JWT_KEY_ID_PREVIOUS']) {
+    for (const key of [
+      'JWT_PRIVATE_KEY_PREVIOUS',
+      'JWT_PUBLIC_KEY_PREVIOUS',
+      'JWT_KEY_ID_PREVIOUS',
+    ]) {
       outcome.set(key, kind);
     }
   }
@@ -124,11 +129,15 @@ function newTrio(source: SecretSource, keyId: string): Trio {
 }
 
 /** `YYYY-MM-DD-key-N`, N one above the highest N already used today by the current or previous key. */
-export function nextKeyId(today: string, sources: Array<ReadonlyMap<string, string> | string | undefined>): string {
+export function nextKeyId(
+  today: string,
+  sources: Array<ReadonlyMap<string, string> | string | undefined>,
+): string {
   const ids: string[] = [];
   for (const item of sources) {
     if (typeof item === 'string') ids.push(item);
-    else if (item) ids.push(item.get('JWT_KEY_ID_CURRENT') ?? '', item.get('JWT_KEY_ID_PREVIOUS') ?? '');
+    else if (item)
+      ids.push(item.get('JWT_KEY_ID_CURRENT') ?? '', item.get('JWT_KEY_ID_PREVIOUS') ?? '');
   }
   let highest = 0;
   for (const id of ids) {

@@ -51,7 +51,12 @@ export function mergeSecrets(
     const port = userSection?.values.get('PORT') ?? fw?.PORT;
     if (port !== undefined) flat.set('PORT', port);
 
-    const apiKey = resolveApiKey(userSection?.apiKey, fw?.API_KEY, secrets, apiKeyName(service.name));
+    const apiKey = resolveApiKey(
+      userSection?.apiKey,
+      fw?.API_KEY,
+      secrets,
+      apiKeyName(service.name),
+    );
     if (apiKey.unknown !== undefined) {
       unknownReferences.push(unknown(service.name, apiKey.unknown, secrets));
     } else if (apiKey.value !== undefined) {
@@ -80,7 +85,8 @@ export function mergeSecrets(
       const resolvedKey = LEGACY_DB_KEY_PATTERN.test(ref) ? ref.replaceAll('-', '_') : ref;
       const value = secrets.get(resolvedKey);
       if (value === undefined) {
-        if (!userSection?.values.has(ref)) unknownReferences.push(unknown(service.name, ref, secrets));
+        if (!userSection?.values.has(ref))
+          unknownReferences.push(unknown(service.name, ref, secrets));
         continue;
       }
       if (resolvedKey !== ref) {

@@ -42,10 +42,17 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 function memberPath(parent: string, key: string): string {
   const segment = /^[A-Za-z_$][A-Za-z0-9_$-]*$/.test(key) ? key : JSON.stringify(key);
   if (parent === '') return segment;
-  return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(key) ? `${parent}.${key}` : `${parent}[${JSON.stringify(key)}]`;
+  return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(key)
+    ? `${parent}.${key}`
+    : `${parent}[${JSON.stringify(key)}]`;
 }
 
-function checkKeyName(key: string, path: string, issues: ShapeIssue[], allowLegacy = false): boolean {
+function checkKeyName(
+  key: string,
+  path: string,
+  issues: ShapeIssue[],
+  allowLegacy = false,
+): boolean {
   if (key === '__proto__') {
     issues.push({ path, message: 'the key name "__proto__" is not allowed' });
     return false;
@@ -53,7 +60,8 @@ function checkKeyName(key: string, path: string, issues: ShapeIssue[], allowLega
   if (KEY_PATTERN.test(key) || (allowLegacy && LEGACY_DB_KEY_PATTERN.test(key))) return true;
   issues.push({
     path,
-    message: 'key names must match ^[A-Za-z_][A-Za-z0-9_]*$ (letters, digits and _, not starting with a digit)',
+    message:
+      'key names must match ^[A-Za-z_][A-Za-z0-9_]*$ (letters, digits and _, not starting with a digit)',
   });
   return false;
 }
@@ -91,9 +99,13 @@ function describe(value: unknown): string {
 
 export function readFrameworkFile(raw: unknown): Parsed<FrameworkFileData> {
   const issues: ShapeIssue[] = [];
-  if (!isPlainObject(raw)) return { ok: false, issues: [{ path: '', message: 'must be a JSON object' }] };
+  if (!isPlainObject(raw))
+    return { ok: false, issues: [{ path: '', message: 'must be a JSON object' }] };
   if (!('secrets' in raw)) {
-    return { ok: false, issues: [{ path: 'secrets', message: 'is missing: the file holds no secrets map' }] };
+    return {
+      ok: false,
+      issues: [{ path: 'secrets', message: 'is missing: the file holds no secrets map' }],
+    };
   }
   const secrets = readStringMap(raw.secrets, 'secrets', issues, true);
   const retired = new Map<string, Map<string, string>>();
@@ -108,14 +120,19 @@ export function readFrameworkFile(raw: unknown): Parsed<FrameworkFileData> {
     }
   }
   const sectionNames = Object.keys(raw).filter((key) => key !== 'secrets' && !isMetadataKey(key));
-  return issues.length > 0 ? { ok: false, issues } : { ok: true, data: { secrets, sectionNames, retired } };
+  return issues.length > 0
+    ? { ok: false, issues }
+    : { ok: true, data: { secrets, sectionNames, retired } };
 }
 
 export function readUserFile(raw: unknown): Parsed<UserFileData> {
   const issues: ShapeIssue[] = [];
-  if (!isPlainObject(raw)) return { ok: false, issues: [{ path: '', message: 'must be a JSON object' }] };
+  if (!isPlainObject(raw))
+    return { ok: false, issues: [{ path: '', message: 'must be a JSON object' }] };
   const secrets =
-    raw.secrets === undefined ? new Map<string, string>() : readStringMap(raw.secrets, 'secrets', issues, false);
+    raw.secrets === undefined
+      ? new Map<string, string>()
+      : readStringMap(raw.secrets, 'secrets', issues, false);
   const sections = new Map<string, UserSection>();
   for (const [name, value] of Object.entries(raw)) {
     if (name === 'secrets' || isMetadataKey(name)) continue;
@@ -125,25 +142,43 @@ export function readUserFile(raw: unknown): Parsed<UserFileData> {
   return issues.length > 0 ? { ok: false, issues } : { ok: true, data: { secrets, sections } };
 }
 
-function readUserSection(value: unknown, path: string, issues: ShapeIssue[]): UserSection | undefined {
+function readUserSection(
+  value: unknown,
+  path: string,
+  issues: ShapeIssue[],
+): UserSection | undefined {
   if (!isPlainObject(value)) {
-    issues.push({ path, message: 'a service section must be an object like { "secrets": ["KEY"] }' });
+    issues.push({
+      path,
+      message: 'a service section must be an object like { "secrets": ["KEY"] }',
+    });
     return undefined;
   }
-  const section: UserSection = { refs: [], hasRefList: false, values: new Map(), apiKey: undefined };
+  const section: UserSection = {
+    refs: [],
+    hasRefList: false,
+    values: new Map(),
+    apiKey: undefined,
+  };
   for (const [key, item] of Object.entries(value)) {
     if (isMetadataKey(key)) continue;
     const itemPath = memberPath(path, key);
     if (key === 'secrets') {
       section.hasRefList = true;
       if (!Array.isArray(item)) {
-        issues.push({ path: itemPath, message: 'must be a list of key names, e.g. ["STRIPE_KEY"]' });
+        issues.push({
+          path: itemPath,
+          message: 'must be a list of key names, e.g. ["STRIPE_KEY"]',
+        });
         continue;
       }
       item.forEach((ref, index) => {
         const refPath = `${itemPath}[${index}]`;
         if (typeof ref !== 'string') {
-          issues.push({ path: refPath, message: `must be a key name string, not ${describe(ref)}` });
+          issues.push({
+            path: refPath,
+            message: `must be a key name string, not ${describe(ref)}`,
+          });
         } else if (checkKeyName(ref, refPath, issues, true)) {
           section.refs.push(ref);
         }
@@ -163,5 +198,7 @@ function readUserSection(value: unknown, path: string, issues: ShapeIssue[]): Us
 
 /** One line per issue, prefixed with the file name: `.secrets.user.json: secrets.X: must be a string`. */
 export function formatShapeIssues(file: string, issues: ShapeIssue[]): string {
-  return issues.map((issue) => `${file}: ${issue.path === '' ? '' : `${issue.path}: `}${issue.message}`).join('\n');
+  return issues
+    .map((issue) => `${file}: ${issue.path === '' ? '' : `${issue.path}: `}${issue.message}`)
+    .join('\n');
 }

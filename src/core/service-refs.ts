@@ -1,11 +1,5 @@
 import { isBackend, isWorker, type ProjectConfig, type ServiceConfig } from './config.js';
-import {
-  apiKeyName,
-  bucketKeyName,
-  dbPasswordKey,
-  dbUsernameKey,
-  urlKeyName,
-} from './naming.js';
+import { apiKeyName, bucketKeyName, dbPasswordKey, dbUsernameKey, urlKeyName } from './naming.js';
 
 export const JWT_CURRENT_KEYS = [
   'JWT_PRIVATE_KEY_CURRENT',
@@ -54,7 +48,11 @@ function commonBackendRefs(config: ProjectConfig): string[] {
   ];
 }
 
-function authRefs(config: ProjectConfig, service: ServiceConfig, hasPreviousJwt: boolean): string[] {
+function authRefs(
+  config: ProjectConfig,
+  service: ServiceConfig,
+  hasPreviousJwt: boolean,
+): string[] {
   if (!config.authTemplate || service.name !== AUTH_SERVICE_NAME) return [];
   return [
     ...JWT_CURRENT_KEYS,
@@ -64,7 +62,11 @@ function authRefs(config: ProjectConfig, service: ServiceConfig, hasPreviousJwt:
   ];
 }
 
-function backendRefs(config: ProjectConfig, service: ServiceConfig, hasPreviousJwt: boolean): string[] {
+function backendRefs(
+  config: ProjectConfig,
+  service: ServiceConfig,
+  hasPreviousJwt: boolean,
+): string[] {
   return [
     ...commonBackendRefs(config),
     ...authRefs(config, service, hasPreviousJwt),
@@ -95,13 +97,19 @@ export function frameworkRefs(
   return [...new Set(refs)];
 }
 
-export function baseServiceOf(config: ProjectConfig, service: ServiceConfig): ServiceConfig | undefined {
+export function baseServiceOf(
+  config: ProjectConfig,
+  service: ServiceConfig,
+): ServiceConfig | undefined {
   if (service.baseService === undefined) return undefined;
   return config.services.find((s) => s.name === service.baseService);
 }
 
 /** The service whose database a service's DATABASE_URL points at: its own, else a worker's base. */
-export function databaseOwner(config: ProjectConfig, service: ServiceConfig): ServiceConfig | undefined {
+export function databaseOwner(
+  config: ProjectConfig,
+  service: ServiceConfig,
+): ServiceConfig | undefined {
   if (service.hasDatabase) return service;
   if (!isWorker(service)) return undefined;
   const base = baseServiceOf(config, service);

@@ -4,7 +4,8 @@ import type { Warning } from './report.js';
 import type { UserFileData, UserSection } from './secrets-file.js';
 import { AUTH_SERVICE_NAME } from './service-refs.js';
 
-export const USER_FILE_COMMENT = 'Your secrets. Edit freely, then run: npx tsdevstack generate-secrets';
+export const USER_FILE_COMMENT =
+  'Your secrets. Edit freely, then run: npx tsdevstack generate-secrets';
 
 const TTL_DEFAULTS: ReadonlyArray<readonly [string, string]> = [
   ['ACCESS_TOKEN_TTL', '900'],
@@ -14,7 +15,9 @@ const TTL_DEFAULTS: ReadonlyArray<readonly [string, string]> = [
 
 /** The default `secrets` map of a new user file (SPEC §5). */
 export function defaultUserSecrets(config: ProjectConfig): Array<[string, string]> {
-  const frontendPorts = config.services.filter(isFrontend).map((s) => `http://localhost:${String(s.port)}`);
+  const frontendPorts = config.services
+    .filter(isFrontend)
+    .map((s) => `http://localhost:${String(s.port)}`);
   return [
     ['DOMAIN', ''],
     ['APP_URL', 'http://localhost:3000'],
@@ -24,7 +27,9 @@ export function defaultUserSecrets(config: ProjectConfig): Array<[string, string
     ['RESEND_API_KEY', ''],
     ['EMAIL_FROM', 'noreply@example.com'],
     ['EMAIL_PROVIDER', 'console'],
-    ...(frontendPorts.length > 0 ? [['KONG_CORS_ORIGINS', frontendPorts.join(',')] as [string, string]] : []),
+    ...(frontendPorts.length > 0
+      ? [['KONG_CORS_ORIGINS', frontendPorts.join(',')] as [string, string]]
+      : []),
   ];
 }
 
@@ -44,7 +49,8 @@ export function createUserFileValue(config: ProjectConfig): Record<string, unkno
     $comment: USER_FILE_COMMENT,
     secrets: Object.fromEntries(defaultUserSecrets(config)),
   };
-  for (const service of config.services) value[service.name] = { secrets: defaultUserRefs(config, service) };
+  for (const service of config.services)
+    value[service.name] = { secrets: defaultUserRefs(config, service) };
   return value;
 }
 
@@ -116,12 +122,18 @@ export function syncUserFile(
  */
 export function blankUserFile(value: Record<string, unknown>): Record<string, unknown> {
   return mapMembers(value, (key, member) => {
-    if (key === 'secrets' || typeof member !== 'object' || member === null || Array.isArray(member)) {
+    if (
+      key === 'secrets' ||
+      typeof member !== 'object' ||
+      member === null ||
+      Array.isArray(member)
+    ) {
       return blankDeep(member);
     }
     return mapMembers(member as Record<string, unknown>, (sectionKey, item) => {
       if (sectionKey === 'secrets' && Array.isArray(item)) return item as unknown[];
-      if (sectionKey === 'API_KEY' && typeof item === 'string' && KEY_PATTERN.test(item)) return item;
+      if (sectionKey === 'API_KEY' && typeof item === 'string' && KEY_PATTERN.test(item))
+        return item;
       return blankDeep(item);
     });
   });
@@ -140,6 +152,9 @@ function mapMembers(
   map: (key: string, member: unknown) => unknown,
 ): Record<string, unknown> {
   return Object.fromEntries(
-    Object.entries(value).map(([key, member]) => [key, isMetadataKey(key) ? member : map(key, member)]),
+    Object.entries(value).map(([key, member]) => [
+      key,
+      isMetadataKey(key) ? member : map(key, member),
+    ]),
   );
 }

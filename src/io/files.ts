@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, open, readdir, rename, unlink } from 'node:fs/promises';
+import { chmod, mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { getSystemErrorMap } from 'node:util';
@@ -92,13 +92,29 @@ export async function readExistingFile(
 }
 
 /**
+ * The exact bytes of a file (for a backup of a file that may not be valid UTF-8); `undefined`
+ * when it does not exist; any other problem is an error (exit 3).
+ */
+export async function readExistingBytes(
+  path: string,
+  options: PathDisplayOptions = {},
+): Promise<Buffer | undefined> {
+  try {
+    return await readFile(path);
+  } catch (error) {
+    if (errnoOf(error) === 'ENOENT') return undefined;
+    throw ioError('FILE_READ_FAILED', 'read', path, error, options.root);
+  }
+}
+
+/**
  * Replaces `target` atomically: a crash at any instant leaves the old or the new content, never a
  * torn file. The temporary file is created with `options.mode` (then fchmod, so umask cannot widen
  * or narrow it) in the target's folder, fsynced, renamed over the target, and the folder fsynced.
  */
 export async function writeFileAtomic(
   target: string,
-  content: string,
+  content: string | Uint8Array,
   options: WriteFileOptions,
 ): Promise<void> {
   const faults = options.faultInjection ?? processFaultInjection();

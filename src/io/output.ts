@@ -24,7 +24,9 @@ export function createOutput(
   options: { quiet?: boolean } = {},
 ): Output {
   const colour = (stream: { isTTY?: boolean }) =>
-    new Chalk({ level: stream.isTTY === true && env.NO_COLOR === undefined && env.TERM !== 'dumb' ? 1 : 0 });
+    new Chalk({
+      level: stream.isTTY === true && env.NO_COLOR === undefined && env.TERM !== 'dumb' ? 1 : 0,
+    });
   const out = colour(streams.stdout);
   const err = colour(streams.stderr);
   const quiet = options.quiet === true;

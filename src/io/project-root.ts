@@ -36,10 +36,19 @@ async function assertDirectory(dir: string): Promise<void> {
         'Check the path given to --cwd.',
       );
     }
-    throw failureError('CWD_UNREADABLE', `Could not open ${dir}: ${errno ?? String(error)}`, undefined, error);
+    throw failureError(
+      'CWD_UNREADABLE',
+      `Could not open ${dir}: ${errno ?? String(error)}`,
+      undefined,
+      error,
+    );
   }
   if (!isDirectory) {
-    throw usageError('CWD_NOT_FOUND', `${dir} is not a folder.`, 'Pass --cwd a folder, not a file.');
+    throw usageError(
+      'CWD_NOT_FOUND',
+      `${dir} is not a folder.`,
+      'Pass --cwd a folder, not a file.',
+    );
   }
 }
 

@@ -36,12 +36,12 @@ export async function diffOutputs(
   const steps = await Promise.all(
     files.map(async (file): Promise<Step> => {
       if (file.requiredDir !== undefined && !(await isDirectory(join(root, file.requiredDir)))) {
-        if (file.content !== undefined) {
-          warnings.push({
-            code: 'APP_FOLDER_MISSING',
-            message: `${file.path} skipped: the folder ${file.requiredDir}/ does not exist`,
-          });
-        }
+        // Without the folder there is no file to remove: nothing to do, and nothing to report.
+        if (file.content === undefined) return { file, existing: undefined, action: 'unchanged' };
+        warnings.push({
+          code: 'APP_FOLDER_MISSING',
+          message: `${file.path} skipped: the folder ${file.requiredDir}/ does not exist`,
+        });
         return { file, existing: undefined, action: 'skipped' };
       }
       const existing = await readExistingFile(join(root, file.path));
@@ -49,10 +49,17 @@ export async function diffOutputs(
     }),
   );
   // Removals of files that are not there are not worth reporting.
-  return { steps: steps.filter((s) => !(s.file.content === undefined && s.action === 'unchanged')), warnings };
+  return {
+    steps: steps.filter((s) => !(s.file.content === undefined && s.action === 'unchanged')),
+    warnings,
+  };
 }
 
-function decideAction(file: DesiredFile, existing: ExistingFile | undefined, warnings: Warning[]): FileAction {
+function decideAction(
+  file: DesiredFile,
+  existing: ExistingFile | undefined,
+  warnings: Warning[],
+): FileAction {
   if (file.content === undefined) {
     if (!existing || !isGeneratedEnvFile(existing.text)) return 'unchanged';
     return 'removed';
@@ -65,7 +72,8 @@ function decideAction(file: DesiredFile, existing: ExistingFile | undefined, war
     });
     return 'skipped';
   }
-  if (existing.text !== file.content) return 'updated';
+  // Exact bytes are compared as bytes nowhere else: always rewrite them (only --reset-framework).
+  if (existing.text !== file.content || file.bytes !== undefined) return 'updated';
   if (file.secret && (existing.mode & 0o077) !== 0) return 'mode-fixed';
   return 'unchanged';
 }
@@ -78,7 +86,7 @@ export async function writeOutputs(root: string, steps: Step[]): Promise<void> {
     else if (action === 'mode-fixed') await setFileMode(target, SECRET_MODE);
     else if ((action === 'created' || action === 'updated') && file.content !== undefined) {
       const mode = file.secret ? SECRET_MODE : (existing?.mode ?? COMMITTED_MODE);
-      await writeFileAtomic(target, file.content, { mode, createParents: false });
+      await writeFileAtomic(target, file.bytes ?? file.content, { mode, createParents: false });
     }
   }
 }

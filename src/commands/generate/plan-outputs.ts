@@ -1,5 +1,10 @@
 import { generateFramework, type FrameworkResult } from '../../core/framework.js';
-import { frameworkDocument, localDocument, secretMapDocument, stringifyOwnedJson } from '../../core/documents.js';
+import {
+  frameworkDocument,
+  localDocument,
+  secretMapDocument,
+  stringifyOwnedJson,
+} from '../../core/documents.js';
 import { planEnvFiles } from '../../core/env-files.js';
 import { insertJsonMembers, removeJsonMembers, stringifyJsonText } from '../../core/json-text.js';
 import { mergeSecrets, type MergeResult } from '../../core/merge.js';
@@ -18,6 +23,8 @@ export const SECRET_MAP_FILE = '.tsdevstack/secret-map.json';
 export interface DesiredFile {
   path: string;
   content: string | undefined;
+  /** exact bytes to write instead of `content` (a backup of a file that may not be valid UTF-8) */
+  bytes?: Uint8Array;
   /** secrets files are 0600 and narrowed when wider; committed files are created 0644 and left alone */
   secret: boolean;
   /** the folder that must already exist (per-app .env files are skipped, not created, without it) */
@@ -54,7 +61,12 @@ export function planOutputs(
   const files: DesiredFile[] = [];
 
   if (options.resetFramework && inputs.frameworkFile) {
-    files.push({ path: `${FRAMEWORK_FILE}.bak`, content: inputs.frameworkFile.text, secret: true });
+    files.push({
+      path: `${FRAMEWORK_FILE}.bak`,
+      content: inputs.frameworkFile.text,
+      bytes: inputs.frameworkBytes,
+      secret: true,
+    });
   }
   const framework = generateFramework({
     config,
@@ -66,7 +78,11 @@ export function planOutputs(
     prune: options.prune,
   });
   warnings.push(...framework.warnings);
-  files.push({ path: FRAMEWORK_FILE, content: stringifyOwnedJson(frameworkDocument(framework)), secret: true });
+  files.push({
+    path: FRAMEWORK_FILE,
+    content: stringifyOwnedJson(frameworkDocument(framework)),
+    secret: true,
+  });
 
   const { userContent, userValue, userData, userWarnings } = planUserFile(inputs, options.prune);
   warnings.push(...userWarnings);
@@ -86,7 +102,11 @@ export function planOutputs(
     );
   }
   warnings.push(...merged.warnings);
-  files.push({ path: LOCAL_FILE, content: stringifyOwnedJson(localDocument(merged)), secret: true });
+  files.push({
+    path: LOCAL_FILE,
+    content: stringifyOwnedJson(localDocument(merged)),
+    secret: true,
+  });
   files.push({
     path: EXAMPLE_FILE,
     content: stringifyJsonText(blankUserFile(userValue), {
@@ -97,7 +117,11 @@ export function planOutputs(
     }),
     secret: false,
   });
-  files.push({ path: SECRET_MAP_FILE, content: stringifyOwnedJson(secretMapDocument(merged)), secret: false });
+  files.push({
+    path: SECRET_MAP_FILE,
+    content: stringifyOwnedJson(secretMapDocument(merged)),
+    secret: false,
+  });
 
   const env = planEnvFiles(config, merged);
   if (env.refusal) {
@@ -132,7 +156,12 @@ function planUserFile(
   const { config } = inputs;
   if (!inputs.user) {
     const value = createUserFileValue(config);
-    const content = stringifyJsonText(value, { bom: false, eol: '\n', indent: '  ', finalNewline: true });
+    const content = stringifyJsonText(value, {
+      bom: false,
+      eol: '\n',
+      indent: '  ',
+      finalNewline: true,
+    });
     const sync = syncUserFile(config, { secrets: new Map(), sections: new Map() }, value, false);
     // A new file already holds every default; the sync only supplies the parsed form.
     const data = {
@@ -150,11 +179,14 @@ function planUserFile(
       ? insertJsonMembers(text, ['secrets'], sync.addSecrets, style)
       : insertJsonMembers(text, [], [['secrets', Object.fromEntries(sync.addSecrets)]], style);
   }
-  if (sync.removeSections.length > 0) text = removeJsonMembers(text, [], sync.removeSections, style);
+  if (sync.removeSections.length > 0)
+    text = removeJsonMembers(text, [], sync.removeSections, style);
   if (sync.addSections.length > 0) text = insertJsonMembers(text, [], sync.addSections, style);
   if (text !== file.text) {
     value = {
-      ...Object.fromEntries(Object.entries(raw).filter(([key]) => !sync.removeSections.includes(key))),
+      ...Object.fromEntries(
+        Object.entries(raw).filter(([key]) => !sync.removeSections.includes(key)),
+      ),
     };
     const secrets = { ...((raw.secrets as Record<string, unknown> | undefined) ?? {}) };
     for (const [key, v] of sync.addSecrets) secrets[key] = v;

@@ -10,7 +10,7 @@ import {
   type UserFileData,
 } from '../../core/secrets-file.js';
 import { usageError } from '../../errors.js';
-import { readExistingFile, type ExistingFile } from '../../io/files.js';
+import { readExistingBytes, readExistingFile, type ExistingFile } from '../../io/files.js';
 
 export const CONFIG_FILE = '.tsdevstack/config.json';
 export const FRAMEWORK_FILE = '.secrets.tsdevstack.json';
@@ -26,8 +26,10 @@ export interface ParsedJsonFile<T> {
 export interface Inputs {
   config: ProjectConfig;
   configWarnings: Warning[];
-  /** the framework file as found (text kept for the backup made by --reset-framework) */
+  /** the framework file as found */
   frameworkFile: ExistingFile | undefined;
+  /** its exact bytes, read only for the backup --reset-framework makes (it may not be UTF-8) */
+  frameworkBytes: Uint8Array | undefined;
   framework: ParsedJsonFile<FrameworkFileData> | undefined;
   /** set when --reset-framework replaces a file that does not parse */
   frameworkDamaged: boolean;
@@ -46,12 +48,18 @@ export async function readInputs(root: string, resetFramework: boolean): Promise
     readExistingFile(join(root, USER_FILE)),
   ]);
   if (!configFile) {
-    throw usageError('CONFIG_NOT_FOUND', `${CONFIG_FILE} is missing`, 'Run inside a tsdevstack project.');
+    throw usageError(
+      'CONFIG_NOT_FOUND',
+      `${CONFIG_FILE} is missing`,
+      'Run inside a tsdevstack project.',
+    );
   }
   const configJson = parseJson(CONFIG_FILE, configFile, 'CONFIG_INVALID_JSON');
   const parsedConfig = parseProjectConfig(configJson.raw);
   if (!parsedConfig.ok) {
-    const lines = parsedConfig.issues.map((issue) => `${CONFIG_FILE}: ${issue.path}: ${issue.message}`);
+    const lines = parsedConfig.issues.map(
+      (issue) => `${CONFIG_FILE}: ${issue.path}: ${issue.message}`,
+    );
     throw usageError(
       'CONFIG_INVALID',
       `${CONFIG_FILE} is invalid (${String(lines.length)} problem${lines.length === 1 ? '' : 's'}):\n${lines.join('\n')}`,
@@ -63,10 +71,19 @@ export async function readInputs(root: string, resetFramework: boolean): Promise
   let frameworkDamaged = false;
   if (frameworkFile) {
     try {
-      const json = parseJson(FRAMEWORK_FILE, frameworkFile, 'FRAMEWORK_SECRETS_INVALID_JSON', resetHint);
+      const json = parseJson(
+        FRAMEWORK_FILE,
+        frameworkFile,
+        'FRAMEWORK_SECRETS_INVALID_JSON',
+        resetHint,
+      );
       const shape = readFrameworkFile(json.raw);
       if (!shape.ok) {
-        throw usageError('FRAMEWORK_SECRETS_INVALID', formatShapeIssues(FRAMEWORK_FILE, shape.issues), resetHint);
+        throw usageError(
+          'FRAMEWORK_SECRETS_INVALID',
+          formatShapeIssues(FRAMEWORK_FILE, shape.issues),
+          resetHint,
+        );
       }
       framework = { ...json, file: frameworkFile, data: shape.data };
     } catch (error) {
@@ -75,12 +92,21 @@ export async function readInputs(root: string, resetFramework: boolean): Promise
     }
   }
 
+  const frameworkBytes =
+    resetFramework && frameworkFile
+      ? await readExistingBytes(join(root, FRAMEWORK_FILE))
+      : undefined;
+
   let user: ParsedJsonFile<UserFileData> | undefined;
   if (userFile) {
     const json = parseJson(USER_FILE, userFile, 'USER_SECRETS_INVALID_JSON', userHint);
     const shape = readUserFile(json.raw);
     if (!shape.ok) {
-      throw usageError('USER_SECRETS_INVALID', formatShapeIssues(USER_FILE, shape.issues), userHint);
+      throw usageError(
+        'USER_SECRETS_INVALID',
+        formatShapeIssues(USER_FILE, shape.issues),
+        userHint,
+      );
     }
     user = { ...json, file: userFile, data: shape.data };
   }
@@ -92,6 +118,7 @@ export async function readInputs(root: string, resetFramework: boolean): Promise
       message: `${CONFIG_FILE}: ${w.path}: ${w.message}`,
     })),
     frameworkFile,
+    frameworkBytes,
     framework,
     frameworkDamaged,
     userFile,
@@ -111,7 +138,11 @@ function parseJson(
 ): { raw: Record<string, unknown>; style: JsonTextStyle } {
   const result = parseJsonText(file.text);
   if (!result.ok) {
-    throw usageError(code, `${name}:${String(result.line)}:${String(result.column)}: ${result.message}`, hint);
+    throw usageError(
+      code,
+      `${name}:${String(result.line)}:${String(result.column)}: ${result.message}`,
+      hint,
+    );
   }
   return { raw: result.value as Record<string, unknown>, style: result.style };
 }
