@@ -20,7 +20,9 @@ await build({
   chunkNames: 'chunks/[name]-[hash]',
   logLevel: 'warning',
   // commander is CommonJS: its bundled require() of node builtins needs a real require in ESM.
-  banner: { js: "import { createRequire as __tsdsCreateRequire } from 'node:module'; const require = __tsdsCreateRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __tsdsCreateRequire } from 'node:module'; const require = __tsdsCreateRequire(import.meta.url);",
+  },
   define: { PACKAGE_VERSION: JSON.stringify(pkg.version) },
   // Cloud SDKs are optional peers: never bundled, always imported lazily by their store.
   external: ['@google-cloud/*', '@aws-sdk/*', '@azure/*'],

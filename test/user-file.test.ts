@@ -67,11 +67,12 @@ describe('syncUserFile', () => {
   const parsed = readUserFile(raw);
   if (!parsed.ok) throw new Error('fixture');
 
-  it('adds missing sections and TTL defaults, never touching existing sections', () => {
+  it('adds missing sections, TTL defaults and the defaults new sections refer to', () => {
     const sync = syncUserFile(cfg, parsed.data, raw, false);
     expect(sync.addSecrets).toEqual([
       ['REFRESH_TOKEN_TTL', '604800'],
       ['CONFIRMATION_TOKEN_TTL', '86400'],
+      ['API_URL', 'http://localhost:8000'],
     ]);
     expect(sync.addSections.map(([name]) => name)).toEqual([
       'frontend',

@@ -105,7 +105,10 @@ async function planIgnoreFiles(root: string): Promise<DesiredFile[]> {
   let gitText = planIgnoreFile(gitignore?.text, new Set());
   if (gitText !== undefined) {
     // Only when a line seems missing is git asked whether another rule already covers it.
-    gitText = planIgnoreFile(gitignore?.text, await findAlreadyIgnored(root, findMissingIgnorePatterns(gitignore?.text)));
+    gitText = planIgnoreFile(
+      gitignore?.text,
+      await findAlreadyIgnored(root, findMissingIgnorePatterns(gitignore?.text)),
+    );
   }
   if (gitText !== undefined || gitignore) {
     files.push({ path: '.gitignore', content: gitText ?? gitignore?.text, secret: false });

@@ -2,7 +2,7 @@ import { isBackend, isWorker, type ProjectConfig } from './config.js';
 import { readDatabaseCredentials } from './database-url.js';
 import { serializeDotenv } from './dotenv.js';
 import type { MergeResult } from './merge.js';
-import { dbPasswordEnvName, dbUserEnvName } from './naming.js';
+import { dbPasswordEnvName, dbUserEnvName, KEY_PATTERN } from './naming.js';
 import type { Warning } from './report.js';
 
 /** Marks a `.env` as ours; the original tool's banner contains the same words. */
@@ -78,7 +78,9 @@ export function planEnvFiles(config: ProjectConfig, merged: MergeResult): EnvFil
       }
       entries = [['DATABASE_URL', url]];
     } else {
-      entries = [...section].filter(([key]) => key !== 'NODE_ENV');
+      // The old tool's hyphenated DB_* alias (§6.1) lives in the JSON section only: no shell can
+      // export it, and the section carries the same value under its new name too.
+      entries = [...section].filter(([key]) => key !== 'NODE_ENV' && KEY_PATTERN.test(key));
       if (service.type === 'nextjs') {
         const dollarKeys = entries.filter(([, value]) => value.includes('$')).map(([key]) => key);
         if (dollarKeys.length > 0) {

@@ -81,19 +81,27 @@ export function syncUserFile(
 ): UserFileSync {
   const secrets = new Map(user.secrets);
   const sections = new Map<string, UserSection>(user.sections);
-  const addSecrets: Array<[string, string]> = [];
-  for (const [key, value] of TTL_DEFAULTS) {
-    if (!secrets.has(key)) {
-      secrets.set(key, value);
-      addSecrets.push([key, value]);
-    }
-  }
   const addSections: Array<[string, { secrets: string[] }]> = [];
   for (const service of config.services) {
     if (sections.has(service.name)) continue;
     const refs = defaultUserRefs(config, service);
     sections.set(service.name, { refs, hasRefList: true, values: new Map(), apiKey: undefined });
     addSections.push([service.name, { secrets: refs }]);
+  }
+  // The TTLs always (auth references need them), and any default a newly added section refers
+  // to, so that the sections the CLI writes never point at a key that is not there.
+  const needed = new Set([
+    ...TTL_DEFAULTS.map(([key]) => key),
+    ...addSections.flatMap(([, section]) => section.secrets),
+  ]);
+  const defaults = new Map(defaultUserSecrets(config));
+  const addSecrets: Array<[string, string]> = [];
+  for (const key of needed) {
+    const value = defaults.get(key);
+    if (value !== undefined && !secrets.has(key)) {
+      secrets.set(key, value);
+      addSecrets.push([key, value]);
+    }
   }
   const configured = new Set(config.services.map((s) => s.name));
   const orphans = [...user.sections.keys()].filter((name) => !configured.has(name));

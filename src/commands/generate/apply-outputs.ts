@@ -85,10 +85,15 @@ export async function writeOutputs(root: string, steps: Step[]): Promise<void> {
     if (action === 'removed') await removeFile(target);
     else if (action === 'mode-fixed') await setFileMode(target, SECRET_MODE);
     else if ((action === 'created' || action === 'updated') && file.content !== undefined) {
-      const mode = file.secret ? SECRET_MODE : (existing?.mode ?? COMMITTED_MODE);
+      const mode = file.secret ? secretModeFor(existing) : (existing?.mode ?? COMMITTED_MODE);
       await writeFileAtomic(target, file.bytes ?? file.content, { mode, createParents: false });
     }
   }
+}
+
+/** 0600, or the existing file's mode when the user made it narrower still (e.g. read-only 0400). */
+function secretModeFor(existing: ExistingFile | undefined): number {
+  return existing !== undefined && (existing.mode & 0o077) === 0 ? existing.mode : SECRET_MODE;
 }
 
 export function outcomesOf(steps: Step[]): FileOutcome[] {

@@ -60,9 +60,9 @@ export function planOutputs(
   const warnings: Warning[] = [...inputs.configWarnings];
   const files: DesiredFile[] = [];
 
-  if (options.resetFramework && inputs.frameworkFile) {
+  if (options.resetFramework && inputs.frameworkFile && inputs.backupPath !== undefined) {
     files.push({
-      path: `${FRAMEWORK_FILE}.bak`,
+      path: inputs.backupPath,
       content: inputs.frameworkFile.text,
       bytes: inputs.frameworkBytes,
       secret: true,

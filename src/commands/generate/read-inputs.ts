@@ -30,6 +30,8 @@ export interface Inputs {
   frameworkFile: ExistingFile | undefined;
   /** its exact bytes, read only for the backup --reset-framework makes (it may not be UTF-8) */
   frameworkBytes: Uint8Array | undefined;
+  /** where --reset-framework saves the old file: a name no earlier backup holds */
+  backupPath: string | undefined;
   framework: ParsedJsonFile<FrameworkFileData> | undefined;
   /** set when --reset-framework replaces a file that does not parse */
   frameworkDamaged: boolean;
@@ -96,6 +98,7 @@ export async function readInputs(root: string, resetFramework: boolean): Promise
     resetFramework && frameworkFile
       ? await readExistingBytes(join(root, FRAMEWORK_FILE))
       : undefined;
+  const backupPath = frameworkBytes ? await freeBackupPath(root, frameworkBytes) : undefined;
 
   let user: ParsedJsonFile<UserFileData> | undefined;
   if (userFile) {
@@ -119,11 +122,25 @@ export async function readInputs(root: string, resetFramework: boolean): Promise
     })),
     frameworkFile,
     frameworkBytes,
+    backupPath,
     framework,
     frameworkDamaged,
     userFile,
     user,
   };
+}
+
+/**
+ * `.secrets.tsdevstack.json.bak`, or `.secrets.tsdevstack.N.json.bak` when an earlier reset left a
+ * different backup there: a backup may hold the only copy of old values, so it is never replaced.
+ * Every name matches the `.secrets.*.json.bak` ignore pattern.
+ */
+async function freeBackupPath(root: string, bytes: Uint8Array): Promise<string> {
+  for (let n = 1; ; n += 1) {
+    const path = n === 1 ? `${FRAMEWORK_FILE}.bak` : `.secrets.tsdevstack.${String(n)}.json.bak`;
+    const existing = await readExistingBytes(join(root, path));
+    if (!existing || Buffer.from(existing).equals(Buffer.from(bytes))) return path;
+  }
 }
 
 const resetHint =
