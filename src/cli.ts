@@ -1,6 +1,5 @@
 import { CommanderError } from 'commander';
 import { CliError, ExitCode } from './errors.js';
-import { createOutput } from './io/output.js';
 import { buildProgram } from './program.js';
 import type { RunContext } from './run-context.js';
 
@@ -18,11 +17,11 @@ async function main(argv: string[]): Promise<void> {
     await buildProgram(context).parseAsync(argv);
     process.exitCode = context.exitCode;
   } catch (error) {
-    process.exitCode = report(error, context, debug);
+    process.exitCode = await report(error, context, debug);
   }
 }
 
-function report(error: unknown, context: RunContext, debug: boolean): number {
+async function report(error: unknown, context: RunContext, debug: boolean): Promise<number> {
   if (error instanceof CommanderError) {
     // commander already printed its message; help and version are successes, the rest is usage (2).
     const ok = ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(
@@ -30,6 +29,8 @@ function report(error: unknown, context: RunContext, debug: boolean): number {
     );
     return ok ? ExitCode.ok : ExitCode.usage;
   }
+  // Loaded here, not at the top: --help and --version never need colours.
+  const { createOutput } = await import('./io/output.js');
   const output = createOutput(context.streams, context.env);
   if (error instanceof CliError) {
     if (context.json) {

@@ -82,7 +82,8 @@ export function mergeSecrets(
     const refs = [...new Set([...(fw?.secrets ?? []), ...(userSection?.refs ?? [])])];
     const needed: string[] = [];
     for (const ref of refs) {
-      const resolvedKey = LEGACY_DB_KEY_PATTERN.test(ref) ? ref.replaceAll('-', '_') : ref;
+      const isLegacy = ref.includes('-') && LEGACY_DB_KEY_PATTERN.test(ref);
+      const resolvedKey = isLegacy ? ref.replaceAll('-', '_') : ref;
       const value = secrets.get(resolvedKey);
       if (value === undefined) {
         if (!userSection?.values.has(ref))

@@ -33,8 +33,22 @@ function ownDatabaseKeys(service: ServiceConfig): string[] {
   return service.hasDatabase ? [dbUsernameKey(service.name), dbPasswordKey(service.name)] : [];
 }
 
-/** The list every backend receives (SPEC §4), without service-specific extras. */
-function commonBackendRefs(config: ProjectConfig): string[] {
+const commonRefsCache = new WeakMap<ProjectConfig, readonly string[]>();
+
+/**
+ * The list every backend receives (SPEC §4), without service-specific extras. It names every
+ * backend, so it is built once per config: rebuilding it per service is quadratic work.
+ */
+function commonBackendRefs(config: ProjectConfig): readonly string[] {
+  let refs = commonRefsCache.get(config);
+  if (refs === undefined) {
+    refs = buildCommonBackendRefs(config);
+    commonRefsCache.set(config, refs);
+  }
+  return refs;
+}
+
+function buildCommonBackendRefs(config: ProjectConfig): string[] {
   return [
     'NODE_ENV',
     'LOG_LEVEL',

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
+import { chmod, mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import { closeSync, fstatSync, openSync, readFileSync, readdirSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { getSystemErrorMap } from 'node:util';
@@ -68,26 +69,31 @@ function processFaultInjection(): FaultInjection | undefined {
   return processFaults.value;
 }
 
-/** `undefined` when the file does not exist; any other problem is an error (exit 3). */
+/**
+ * `undefined` when the file does not exist; any other problem is an error (exit 3).
+ * Synchronous on purpose: a run reads a hundred small files, and one syscall each without a trip
+ * through the event loop is measurably faster for a short-lived CLI (see the bench).
+ */
+// eslint-disable-next-line @typescript-eslint/require-await -- async for callers; the work is sync
 export async function readExistingFile(
   path: string,
   options: PathDisplayOptions = {},
 ): Promise<ExistingFile | undefined> {
-  let handle: FileHandle;
+  let fd: number;
   try {
-    handle = await open(path, 'r');
+    fd = openSync(path, 'r');
   } catch (error) {
     if (errnoOf(error) === 'ENOENT') return undefined;
     throw ioError('FILE_READ_FAILED', 'read', path, error, options.root);
   }
   try {
-    const stats = await handle.stat();
-    const text = await handle.readFile({ encoding: 'utf8' });
+    const stats = fstatSync(fd);
+    const text = readFileSync(fd, { encoding: 'utf8' });
     return { text, mode: stats.mode & 0o777, mtimeMs: stats.mtimeMs };
   } catch (error) {
     throw ioError('FILE_READ_FAILED', 'read', path, error, options.root);
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }
 
@@ -185,7 +191,7 @@ export async function removeStaleTempFiles(
   for (const dir of dirs) {
     let names: string[];
     try {
-      const entries = await readdir(dir, { withFileTypes: true });
+      const entries = readdirSync(dir, { withFileTypes: true });
       names = entries.filter((e) => e.isFile() && TEMP_NAME.test(e.name)).map((e) => e.name);
     } catch (error) {
       const errno = errnoOf(error);

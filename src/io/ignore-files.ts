@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 
 export const IGNORE_BLOCK_HEADER = '# tsdevstack-secrets';
 
@@ -147,9 +149,19 @@ export async function findAlreadyIgnored(
  * it early and await it after their other work.
  */
 export function findTrackedSecretFiles(root: string): Promise<string[]> {
+  // Outside a git work tree nothing can be tracked: skip the child process (most of a no-op run's
+  // cost in a fresh folder).
+  if (!isInsideGitWorkTree(root)) return Promise.resolve([]);
   return runGit(root, ['ls-files', '-z', '--', ...SECRET_FILE_PATHSPECS], undefined, [0]).then(
     (output) => [...new Set((output ?? '').split('\0').filter((path) => path !== ''))].sort(),
   );
+}
+
+function isInsideGitWorkTree(start: string): boolean {
+  for (let dir = resolve(start); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, '.git'))) return true;
+    if (dirname(dir) === dir) return false;
+  }
 }
 
 /** The command that stops git tracking `files` while keeping them on disk. */

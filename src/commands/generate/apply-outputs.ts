@@ -1,4 +1,4 @@
-import { stat } from 'node:fs/promises';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { isGeneratedEnvFile } from '../../core/env-files.js';
 import type { Warning } from '../../core/report.js';
@@ -101,9 +101,6 @@ export function outcomesOf(steps: Step[]): FileOutcome[] {
 }
 
 async function isDirectory(path: string): Promise<boolean> {
-  try {
-    return (await stat(path)).isDirectory();
-  } catch {
-    return false;
-  }
+  // statSync: one syscall per app folder, without a trip through the event loop (see the bench).
+  return Promise.resolve(statSync(path, { throwIfNoEntry: false })?.isDirectory() === true);
 }
