@@ -25,7 +25,7 @@ export function buildProgram(context: RunContext): Command {
   const generate = program
     .command('generate-secrets')
     .description(
-      'Generate framework secrets, keep existing ones, merge .secrets.user.json over them, and write\n' +
+      'Generate framework secrets, keep existing ones, merge .secrets.user.json over them, and write ' +
         '.secrets.local.json, the example file, the secret map and the .env files.',
     );
   addProjectOptions(generate)
@@ -57,7 +57,7 @@ Examples:
   const rotate = program
     .command('secrets:rotate')
     .description(
-      'Regenerate the named framework secrets, or with --jwt move the current JWT key pair to\n' +
+      'Regenerate the named framework secrets, or with --jwt move the current JWT key pair to ' +
         '*_PREVIOUS and make a new one; then rewrite the derived files.',
     )
     .argument(
@@ -90,7 +90,7 @@ function addProjectOptions(command: Command): Command {
     .addOption(
       new Option(
         '--cwd <dir>',
-        'project folder (default: the nearest folder with .tsdevstack/config.json)',
+        'where to start looking for the project: the nearest folder at or above it holding .tsdevstack/config.json (default: the working directory)',
       ),
     )
     .option('--json', 'print one JSON document on stdout')

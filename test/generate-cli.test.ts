@@ -113,7 +113,7 @@ describe.concurrent('the generate-secrets binary', () => {
     const fresh = await run('fresh', []);
     expect(fresh.code).toBe(0);
     expect(fresh.stdout).toMatch(/created\s+\.secrets\.tsdevstack\.json/);
-    expect(fresh.stderr).toMatch(/^warning apps\/frontend\/\.env: WEBHOOK_SIGNING contain/m);
+    expect(fresh.stderr).toMatch(/^warning: apps\/frontend\/\.env: WEBHOOK_SIGNING contain/m);
     expect((await project.readEnv('.env')).WEBHOOK_SIGNING).toBe(NASTY_USER_VALUE);
 
     const before = await snapshotTree(project.root);
@@ -147,7 +147,7 @@ describe.concurrent('the generate-secrets binary', () => {
       run('check --json, stale', ['--check', '--json']),
     ]);
     expect([checkStale.code, checkJsonStale.code]).toEqual([1, 1]);
-    expect(checkStale.stdout).toContain('Out of date');
+    expect(checkStale.stderr).toContain('out of date');
     expect(describeSnapshot(await snapshotTree(project.root))).toEqual(describeSnapshot(stale));
 
     expectNoSecretIn(runs, await secretValues(project));
@@ -246,7 +246,7 @@ describe.concurrent('the generate-secrets binary', () => {
           });
         } else {
           expect({ label, stdout: run.stdout }).toEqual({ label, stdout: '' });
-          expect(run.stderr).toMatch(/^error /);
+          expect(run.stderr).toMatch(/^error: /);
         }
         expect(describeSnapshot(await snapshotTree(project.root))).toEqual(
           describeSnapshot(before),

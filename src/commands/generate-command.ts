@@ -39,7 +39,12 @@ export function printGenerateResult(
 ): void {
   const output = createOutput(context.streams, context.env, { quiet: raw.quiet === true });
   if (raw.json === true) {
-    const doc = { files: result.files, keys: result.keys, warnings: result.warnings };
+    // `pruned` extends SPEC §11's key lists: without it a --prune run would not say what it deleted.
+    const doc = {
+      files: result.files,
+      keys: { ...result.keys, pruned: result.pruned },
+      warnings: result.warnings,
+    };
     output.data(`${JSON.stringify(doc, null, 2)}\n`);
     return;
   }
@@ -47,7 +52,9 @@ export function printGenerateResult(
   printFiles(result, output);
   printKeys(result, options, output);
   if (options.check) {
-    output.info(result.changed ? 'Out of date: run generate-secrets to update.' : 'Up to date.');
+    // On stderr, so that even --quiet says why CI failed.
+    if (result.changed) output.warn('out of date: run generate-secrets to update these files.');
+    else output.info('Up to date.');
   } else if (options.dryRun) {
     output.info(output.out.dim('Dry run: nothing was written.'));
   }

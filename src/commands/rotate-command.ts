@@ -56,7 +56,7 @@ export async function runRotateCommand(
         throw usageError(
           'ROTATE_UNKNOWN_KEY',
           `not a generated framework secret of this project: ${unknown.join(', ')}`,
-          'Rotatable keys: KONG_TRUST_TOKEN, REFRESH_TOKEN_SECRET, <SERVICE>_API_KEY, DB_<NAME>_PASSWORD. Fixed values are reset on every run.',
+          `Rotatable here: ${[...known].sort().join(', ')}. Fixed values and usernames are not secrets to rotate; JWT keys rotate with --jwt.`,
         );
       }
     },

@@ -38,7 +38,12 @@ const APP_PURPOSE =
   'Read by this app (and the Prisma CLI); services read secrets through SecretsService.';
 
 /** The root `.env` and per-app `apps/<svc>/.env` files (SPEC §7). */
-export function planEnvFiles(config: ProjectConfig, merged: MergeResult): EnvFilesResult {
+export function planEnvFiles(
+  config: ProjectConfig,
+  merged: MergeResult,
+  /** services of the previous run: a generated .env of one that left the config is removed */
+  formerServices: readonly string[] = [],
+): EnvFilesResult {
   const warnings: Warning[] = [];
   const files: EnvFilePlan[] = [];
 
@@ -95,6 +100,12 @@ export function planEnvFiles(config: ProjectConfig, merged: MergeResult): EnvFil
     if (!result.ok)
       return { files, warnings, refusal: { file: path, key: result.key, reason: result.reason } };
     files.push({ path, appDir, content: result.text });
+  }
+  const configured = new Set(config.services.map((s) => s.name));
+  for (const name of formerServices) {
+    // It may hold a retired DATABASE_URL; only a file carrying our banner is ever removed.
+    if (!configured.has(name))
+      files.push({ path: `apps/${name}/.env`, appDir: `apps/${name}`, content: undefined });
   }
   return { files, warnings };
 }

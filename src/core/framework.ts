@@ -103,7 +103,7 @@ export function generateFramework(input: FrameworkInput): FrameworkResult {
     // A rotation replaces the previous trio: the old one is dropped, not retired.
     for (const key of JWT_PREVIOUS_KEYS) state.markConsumed(key);
     state.keep('REFRESH_TOKEN_SECRET', () => source.randomBase64Url(32));
-    state.keep('BCRYPT_ROUNDS', () => '12');
+    state.keep('BCRYPT_ROUNDS', () => '12', { rotatable: false });
   }
   state.keep('KONG_TRUST_TOKEN', () => source.randomHex(32));
   for (const service of servicesWithApiKey(config)) {
@@ -115,7 +115,12 @@ export function generateFramework(input: FrameworkInput): FrameworkResult {
   }
   for (const service of config.services.filter((s) => s.hasDatabase)) {
     const username = dbUsername(service.name, service.databaseType);
-    state.keep(dbUsernameKey(service.name), () => username, { owner: service.name });
+    // A username names the database role: regenerating it would not rotate anything, it would
+    // lock the service out. So it is kept but not rotatable.
+    state.keep(dbUsernameKey(service.name), () => username, {
+      owner: service.name,
+      rotatable: false,
+    });
     state.keep(dbPasswordKey(service.name), () => source.randomBase64Url(32), {
       owner: service.name,
     });
@@ -238,9 +243,13 @@ class GenerationState {
   }
 
   /** A value that is generated once and then kept verbatim (SPEC §3 "kept"). */
-  keep(key: string, generate: () => string, options: { owner?: string } = {}): void {
-    this.rotatable.add(key);
-    const rotating = this.input.rotateKeys?.has(key) === true;
+  keep(
+    key: string,
+    generate: () => string,
+    options: { owner?: string; rotatable?: boolean } = {},
+  ): void {
+    if (options.rotatable !== false) this.rotatable.add(key);
+    const rotating = options.rotatable !== false && this.input.rotateKeys?.has(key) === true;
     const existing = rotating ? undefined : this.takeExisting(key, options.owner);
     this.consumed.add(key);
     if (existing !== undefined) {

@@ -24,9 +24,11 @@ export function emptyKeyReport(): KeyReport {
 
 export function sortKeyReport(report: KeyReport): KeyReport {
   const sorted = (names: string[]) => [...new Set(names)].sort();
+  const migrated = new Set(report.migrated);
   return {
     generated: sorted(report.generated),
-    kept: sorted(report.kept),
+    // a migrated value is kept too, but counting it twice would overstate the run
+    kept: sorted(report.kept.filter((key) => !migrated.has(key))),
     migrated: sorted(report.migrated),
     retired: sorted(report.retired),
     reset: sorted(report.reset),

@@ -41,10 +41,10 @@ export function createOutput(
       streams.stdout.write(text);
     },
     warn(message) {
-      streams.stderr.write(`${err.yellow('warning')} ${indentContinuation(message)}\n`);
+      streams.stderr.write(`${err.yellow('warning:')} ${indentContinuation(message)}\n`);
     },
     error(message) {
-      streams.stderr.write(`${err.red('error')} ${indentContinuation(message)}\n`);
+      streams.stderr.write(`${err.red('error:')} ${indentContinuation(message)}\n`);
     },
   };
 }

@@ -68,6 +68,17 @@ export function planOutputs(
       secret: true,
     });
   }
+  if (
+    options.resetFramework &&
+    inputs.frameworkFile &&
+    config.services.some((s) => s.hasDatabase)
+  ) {
+    warnings.push({
+      code: 'RESET_DATABASE_PASSWORDS',
+      message:
+        'every database password is new: a running database (and its volume) still has the old one; the old values are in the backup',
+    });
+  }
   const framework = generateFramework({
     config,
     existing: options.resetFramework ? undefined : inputs.framework?.data,
@@ -123,7 +134,7 @@ export function planOutputs(
     secret: false,
   });
 
-  const env = planEnvFiles(config, merged);
+  const env = planEnvFiles(config, merged, inputs.framework?.data.sectionNames);
   if (env.refusal) {
     throw usageError(
       'DOTENV_UNREPRESENTABLE',
