@@ -27,6 +27,11 @@ async function report(error: unknown, context: RunContext, debug: boolean): Prom
     const ok = ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(
       error.code,
     );
+    if (!ok && context.json) {
+      const message = error.message.replace(/^error: /, '');
+      const doc = { error: { code: 'USAGE', message, hint: 'run with --help for usage' } };
+      context.streams.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+    }
     return ok ? ExitCode.ok : ExitCode.usage;
   }
   // Loaded here, not at the top: --help and --version never need colours.

@@ -378,6 +378,8 @@ describe('generateFramework: JWT keys', () => {
       first.secrets.get('JWT_PRIVATE_KEY_CURRENT'),
     );
     expect(rotated.sections.get('auth-service')?.secrets).toContain('JWT_PUBLIC_KEY_PREVIOUS');
+    expect(rotated.report.kept).toContain('JWT_PRIVATE_KEY_PREVIOUS');
+    expect(rotated.report.generated).not.toContain('JWT_PRIVATE_KEY_PREVIOUS');
     const again = run({ config: auth, existing: reread(rotated) });
     expect(again.secrets.get('JWT_PRIVATE_KEY_PREVIOUS')).toBe(
       first.secrets.get('JWT_PRIVATE_KEY_CURRENT'),

@@ -1,5 +1,6 @@
 import { usageError } from '../errors.js';
 import type { Warning } from './report.js';
+import { JWT_PREVIOUS_KEYS } from './service-refs.js';
 import type { SecretSource } from './secret-source.js';
 
 interface JwtInput {
@@ -82,14 +83,8 @@ export function resolveJwtKeys(input: JwtInput): JwtResult {
     values.set('JWT_PRIVATE_KEY_PREVIOUS', previous.privateKey);
     values.set('JWT_PUBLIC_KEY_PREVIOUS', previous.publicKey);
     values.set('JWT_KEY_ID_PREVIOUS', previous.keyId);
-    const kind = input.rotate ? 'generated' : 'kept';
-    for (const key of [
-      'JWT_PRIVATE_KEY_PREVIOUS',
-      'JWT_PUBLIC_KEY_PREVIOUS',
-      'JWT_KEY_ID_PREVIOUS',
-    ]) {
-      outcome.set(key, kind);
-    }
+    // On rotation these are the old current values, moved: kept, not generated.
+    for (const key of JWT_PREVIOUS_KEYS) outcome.set(key, 'kept');
   }
   return { values, outcome, warnings };
 }
