@@ -113,7 +113,9 @@ describe.concurrent('the generate-secrets binary', () => {
     const fresh = await run('fresh', []);
     expect(fresh.code).toBe(0);
     expect(fresh.stdout).toMatch(/created\s+\.secrets\.tsdevstack\.json/);
-    expect(fresh.stderr).toMatch(/^warning: apps\/frontend\/\.env: WEBHOOK_SIGNING contain/m);
+    expect(fresh.stderr).toMatch(
+      /^warning: apps\/frontend\/\.env: the value of WEBHOOK_SIGNING contains/m,
+    );
     expect((await project.readEnv('.env')).WEBHOOK_SIGNING).toBe(NASTY_USER_VALUE);
 
     const before = await snapshotTree(project.root);

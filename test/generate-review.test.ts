@@ -1,7 +1,15 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { lstat, mkdtemp, readFile, rename, rm, symlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   cleanupBinary,
   cleanupProjects,
+  cliErrorOf,
+  copyFixture,
+  describeSnapshot,
+  snapshotTree,
   makeProject,
   runCli,
   runGenerate,
@@ -75,5 +83,110 @@ describe.concurrent('found in review', () => {
     ]);
     const framework = await project.readJson<SecretsDoc>('.secrets.tsdevstack.json');
     expect(framework).not.toHaveProperty('$retired');
+  });
+});
+
+describe.concurrent('adversarial inputs found in review', () => {
+  async function generated() {
+    const project = await makeProject({ config: shopConfig() });
+    await runGenerate(project);
+    return project;
+  }
+
+  it('refuses a user file that is not valid UTF-8, naming line and column, and leaves it untouched', async () => {
+    const project = await generated();
+    const user = await project.read('.secrets.user.json');
+    const latin1 = Buffer.concat([
+      Buffer.from(user.replace('"secrets": {', '"secrets": {\n    "SMTP_PASSWORD": "Gr')),
+    ]);
+    const at = latin1.indexOf('"Gr') + 3;
+    const bytes = Buffer.concat([
+      latin1.subarray(0, at),
+      Buffer.from([0xfc, 0xdf]),
+      latin1.subarray(at),
+    ]);
+    await project.write('.secrets.user.json', { content: bytes, mode: 0o600 });
+    const before = await snapshotTree(project.root);
+    const error = await cliErrorOf(runGenerate(project));
+    expect(error).toMatchObject({ exitCode: 2, code: 'USER_SECRETS_INVALID_JSON' });
+    expect(error.message).toMatch(/^\.secrets\.user\.json:4:25: not valid UTF-8/);
+    expect(describeSnapshot(await snapshotTree(project.root))).toEqual(describeSnapshot(before));
+  });
+
+  it('treats a dangling symlink as an error, never as a missing file to regenerate', async () => {
+    const project = await generated();
+    const vault = await mkdtemp(join(tmpdir(), 'tsds-vault-'));
+    await rename(project.path('.secrets.tsdevstack.json'), join(vault, 'fw.json'));
+    await symlink(join(vault, 'fw.json'), project.path('.secrets.tsdevstack.json'));
+    expect((await runGenerate(project)).changed).toBe(false);
+    await rm(vault, { recursive: true });
+    const before = await snapshotTree(project.root);
+    const error = await cliErrorOf(runGenerate(project));
+    expect(error).toMatchObject({ exitCode: 3, code: 'FILE_BROKEN_LINK' });
+    expect(describeSnapshot(await snapshotTree(project.root))).toEqual(describeSnapshot(before));
+  });
+
+  it('writes through a symlinked user file instead of replacing the link', async () => {
+    const project = await generated();
+    const elsewhere = await mkdtemp(join(tmpdir(), 'tsds-link-'));
+    await rename(project.path('.secrets.user.json'), join(elsewhere, 'user.json'));
+    await symlink(join(elsewhere, 'user.json'), project.path('.secrets.user.json'));
+    await project.writeConfig(
+      shopConfig([...SHOP_SERVICES, { name: 'billing-service', type: 'nestjs', port: 3010 }]),
+    );
+    await runGenerate(project);
+    expect((await lstat(project.path('.secrets.user.json'))).isSymbolicLink()).toBe(true);
+    expect(await readFile(join(elsewhere, 'user.json'), 'utf8')).toContain('"billing-service"');
+    await rm(elsewhere, { recursive: true });
+  });
+
+  it('never echoes a literal-looking API_KEY, and keeps it out of the committed example file', async () => {
+    const project = await generated();
+    const user = await project.readJson<Record<string, unknown>>('.secrets.user.json');
+    user['offers-servce'] = { API_KEY: 'sk_live_51HxYzAbCdEf123456' };
+    await project.write('.secrets.user.json', { content: JSON.stringify(user), mode: 0o600 });
+    await runGenerate(project);
+    expect(await project.read('.secrets.user.example.json')).not.toContain('sk_live');
+    user['offers-service'] = { API_KEY: 'sk_live_51HSUPERSECRETabcdef' };
+    await project.write('.secrets.user.json', { content: JSON.stringify(user), mode: 0o600 });
+    const cli = await runCli(['generate-secrets', '--json', '--cwd', project.root]);
+    expect(cli.code).toBe(2);
+    expect(cli.stdout + cli.stderr).not.toContain('SUPERSECRET');
+  });
+
+  it('refuses an EC key as the JWT private key', async () => {
+    const project = await generated();
+    const doc = await project.readJson<SecretsDoc>('.secrets.tsdevstack.json');
+    const { privateKey } = generateKeyPairSync('ec', {
+      namedCurve: 'P-256',
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+    });
+    doc.secrets.JWT_PRIVATE_KEY_CURRENT = privateKey;
+    await project.write('.secrets.tsdevstack.json', { content: JSON.stringify(doc), mode: 0o600 });
+    expect(await cliErrorOf(runGenerate(project))).toMatchObject({ code: 'JWT_KEY_INVALID' });
+  });
+
+  it('refuses secrets:rotate --jwt in a project without JWT keys', async () => {
+    const project = await makeProject({
+      config: { ...shopConfig(), framework: { template: null } },
+    });
+    await runGenerate(project);
+    const cli = await runCli(['secrets:rotate', '--jwt', '--cwd', project.root]);
+    expect(cli.code).toBe(2);
+    expect(cli.stderr).toContain('no JWT keys');
+  });
+
+  it('retires the losing old value of a migration conflict instead of dropping it', async () => {
+    const project = await copyFixture('legacy-acme-shop');
+    const doc = await project.readJson<SecretsDoc>('.secrets.tsdevstack.json');
+    const old = doc.secrets['DB_ORDER-HISTORY_PASSWORD'];
+    doc.secrets.DB_ORDER_HISTORY_PASSWORD = 'a-newer-password-value';
+    await project.write('.secrets.tsdevstack.json', { content: JSON.stringify(doc), mode: 0o600 });
+    const result = await runGenerate(project);
+    expect(result.warnings.map((w) => w.code)).toContain('MIGRATION_CONFLICT');
+    const after = await project.readJson<SecretsDoc>('.secrets.tsdevstack.json');
+    expect(after.secrets.DB_ORDER_HISTORY_PASSWORD).toBe('a-newer-password-value');
+    expect(JSON.stringify(after.$retired)).toContain(JSON.stringify(old));
   });
 });

@@ -78,9 +78,9 @@ describe.concurrent('an unknown reference (SPEC §6.1, §6.2)', () => {
     await expectUntouched(project, async () => {
       const error = await cliErrorOf(runGenerate(project));
       expect(error).toMatchObject({ exitCode: 2, code: 'UNKNOWN_REFERENCE' });
-      expect(error.message).toMatch(
-        /bff-service[^\n]*OFERS_SERVICE_API_KEY[^\n]*OFFERS_SERVICE_API_KEY/,
-      );
+      // the suggestion helps with a typo; the value itself is never echoed (it may be a real key)
+      expect(error.message).toMatch(/bff-service\.API_KEY[^\n]*OFFERS_SERVICE_API_KEY/);
+      expect(error.message).not.toContain('OFERS_SERVICE_API_KEY');
     });
     // --check and --dry-run report the same error
     expect((await cliErrorOf(runGenerate(project, { check: true }))).code).toBe(

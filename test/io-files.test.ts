@@ -54,14 +54,19 @@ describe('readExistingFile', () => {
     await writeFile(path, '\uFEFF{"a":1}\r\n', { mode: 0o640 });
     await utimes(path, 1_700_000_000, 1_700_000_000);
     const file = await readExistingFile(path);
-    expect(file).toEqual({ text: '\uFEFF{"a":1}\r\n', mode: 0o640, mtimeMs: 1_700_000_000_000 });
+    expect(file).toMatchObject({
+      text: '\uFEFF{"a":1}\r\n',
+      mode: 0o640,
+      mtimeMs: 1_700_000_000_000,
+    });
+    expect(file?.bytes?.equals(Buffer.from('\uFEFF{"a":1}\r\n'))).toBe(true);
   });
 
   it('fails with exit 3 naming the path relative to root for a folder', async () => {
     await mkdir(join(dir, 'sub', '.env'), { recursive: true });
     const error = await caught(readExistingFile(join(dir, 'sub', '.env'), { root: dir }));
     expect(error.exitCode).toBe(3);
-    expect(error.code).toBe('FILE_READ_FAILED');
+    expect(error.code).toBe('FILE_NOT_REGULAR');
     expect(error.message).toContain(join('sub', '.env'));
     expect(error.message).not.toContain(dir);
     expect(error.message).toContain('EISDIR');

@@ -97,25 +97,31 @@ describe('syncUserFile', () => {
 
 describe('blankUserFile', () => {
   it('blanks every value except $ metadata, reference lists and API_KEY references', () => {
+    const known = new Set(['OFFERS_SERVICE_API_KEY']);
     expect(
-      blankUserFile({
-        $comment: 'keep me',
-        $meta: { nested: 'kept too' },
-        secrets: { STRIPE: 'sk_live', API_KEY: 'LOOKS_LIKE_A_NAME' },
-        billing: {
-          secrets: ['STRIPE'],
-          API_KEY: 'OFFERS_SERVICE_API_KEY',
-          HOOK: '/hooks',
-          $why: 'x',
+      blankUserFile(
+        {
+          $comment: 'keep me',
+          $meta: { nested: 'kept too' },
+          secrets: { STRIPE: 'sk_live', API_KEY: 'LOOKS_LIKE_A_NAME' },
+          billing: {
+            secrets: ['STRIPE'],
+            API_KEY: 'OFFERS_SERVICE_API_KEY',
+            HOOK: '/hooks',
+            $why: 'x',
+          },
+          offers: { API_KEY: 'literal-key-value' },
+          typo: { API_KEY: 'sk_live_LooksLikeAName' },
         },
-        offers: { API_KEY: 'literal-key-value' },
-      }),
+        (name) => known.has(name),
+      ),
     ).toEqual({
       $comment: 'keep me',
       $meta: { nested: 'kept too' },
       secrets: { STRIPE: '', API_KEY: '' },
       billing: { secrets: ['STRIPE'], API_KEY: 'OFFERS_SERVICE_API_KEY', HOOK: '', $why: 'x' },
       offers: { API_KEY: '' },
+      typo: { API_KEY: '' },
     });
   });
 });

@@ -51,6 +51,13 @@ export async function runRotateCommand(
     },
     { source: nodeSecretSource, now: () => new Date() },
     (known) => {
+      if (rotateJwt && !known.has('JWT_PRIVATE_KEY_CURRENT')) {
+        throw usageError(
+          'ROTATE_NO_JWT',
+          'this project has no JWT keys: its framework.template is not "fullstack-auth" or "auth"',
+          'Nothing was written.',
+        );
+      }
       const unknown = keys.filter((key) => !known.has(key));
       if (unknown.length > 0) {
         throw usageError(

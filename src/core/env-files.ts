@@ -91,7 +91,7 @@ export function planEnvFiles(
         if (dollarKeys.length > 0) {
           warnings.push({
             code: 'NEXTJS_DOLLAR_EXPANSION',
-            message: `${path}: ${dollarKeys.join(', ')} contain "$", which Next.js expands as a variable even inside quotes`,
+            message: `${path}: the value of ${dollarKeys.join(', ')} contains "$", which Next.js expands as a variable even inside quotes`,
           });
         }
       }

@@ -102,6 +102,8 @@ export function generateFramework(input: FrameworkInput): FrameworkResult {
     state.warnings.push(...jwt.warnings);
     // A rotation replaces the previous trio: the old one is dropped, not retired.
     for (const key of JWT_PREVIOUS_KEYS) state.markConsumed(key);
+    // Rotated as a trio, with secrets:rotate --jwt.
+    for (const key of JWT_CURRENT_KEYS) state.rotatable.add(key);
     state.keep('REFRESH_TOKEN_SECRET', () => source.randomBase64Url(32));
     state.keep('BCRYPT_ROUNDS', () => '12', { rotatable: false });
   }
@@ -204,9 +206,11 @@ class GenerationState {
       const newKey = key.replaceAll('-', '_');
       const current = previous.get(newKey);
       if (current !== undefined && current !== '' && current !== value) {
+        // The old value may be the one a database volume still uses: retire it, never drop it.
+        this.available.set(key, value);
         this.warnings.push({
           code: 'MIGRATION_CONFLICT',
-          message: `.secrets.tsdevstack.json holds both ${key} and ${newKey} with different values; keeping ${newKey}`,
+          message: `.secrets.tsdevstack.json holds both ${key} and ${newKey} with different values; keeping ${newKey}, the old value is kept in $retired`,
         });
         continue;
       }
@@ -303,8 +307,8 @@ class GenerationState {
         key === apiKeyName(name) ||
         key === dbUsernameKey(name) ||
         key === dbPasswordKey(name) ||
-        key === legacyDbUsernameKey(name).replaceAll('-', '_') ||
-        key === legacyDbPasswordKey(name).replaceAll('-', '_'),
+        key === legacyDbUsernameKey(name) ||
+        key === legacyDbPasswordKey(name),
     );
     return owner ?? UNATTRIBUTED;
   }

@@ -95,7 +95,8 @@ function checkCurrent(
   source: SecretSource,
 ): { trio: Trio; derivedPublic: boolean; derivedKeyId: boolean } | string {
   const derived = source.publicKeyFromPrivate(privateKey);
-  if (derived === undefined) return 'JWT_PRIVATE_KEY_CURRENT is not a valid PEM private key';
+  if (derived === undefined)
+    return 'JWT_PRIVATE_KEY_CURRENT is not a valid RSA private key (PEM, 2048 bits or more)';
   const storedPublic = nonEmpty(available.get('JWT_PUBLIC_KEY_CURRENT'));
   if (storedPublic !== undefined && normalizePem(storedPublic) !== normalizePem(derived)) {
     return 'JWT_PUBLIC_KEY_CURRENT does not match JWT_PRIVATE_KEY_CURRENT';

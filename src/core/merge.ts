@@ -17,6 +17,8 @@ export interface UnknownReference {
   service: string;
   key: string;
   suggestions: string[];
+  /** the section's API_KEY names no existing key (its value is not repeated anywhere) */
+  isApiKey?: boolean;
 }
 
 export interface MergeResult {
@@ -58,7 +60,13 @@ export function mergeSecrets(
       apiKeyName(service.name),
     );
     if (apiKey.unknown !== undefined) {
-      unknownReferences.push(unknown(service.name, apiKey.unknown, secrets));
+      // The value may be a literal key that merely looks like a key name: never echo it.
+      unknownReferences.push({
+        service: service.name,
+        key: 'API_KEY',
+        suggestions: closestNames(apiKey.unknown, [...secrets.keys()]),
+        isApiKey: true,
+      });
     } else if (apiKey.value !== undefined) {
       flat.set('API_KEY', apiKey.value);
     }

@@ -9,6 +9,9 @@ export interface SecretSource {
   randomBase64Url(bytes: number): string;
   /** A fresh RSA-2048 key pair: PKCS#8 private PEM and SPKI public PEM, each ending with "\n". */
   generateRsaKeyPair(): { privateKeyPem: string; publicKeyPem: string };
-  /** The SPKI public PEM of a PKCS#8 (or PKCS#1) private PEM, or undefined when it does not parse. */
+  /**
+   * The SPKI public PEM of a PKCS#8 (or PKCS#1) RSA private PEM of 2048 bits or more, or undefined
+   * when it does not parse or is another kind of key.
+   */
   publicKeyFromPrivate(privateKeyPem: string): string | undefined;
 }

@@ -128,7 +128,11 @@ export function syncUserFile(
  * `.secrets.user.example.json`: the synced user file with every string value blanked, at any
  * depth, except `$` metadata and a section's `API_KEY` reference; reference lists stay (SPEC §6.3).
  */
-export function blankUserFile(value: Record<string, unknown>): Record<string, unknown> {
+export function blankUserFile(
+  value: Record<string, unknown>,
+  /** true for names of keys that exist: only a real reference is kept, never a lookalike value */
+  isKnownKey: (name: string) => boolean,
+): Record<string, unknown> {
   return mapMembers(value, (key, member) => {
     if (
       key === 'secrets' ||
@@ -140,8 +144,14 @@ export function blankUserFile(value: Record<string, unknown>): Record<string, un
     }
     return mapMembers(member as Record<string, unknown>, (sectionKey, item) => {
       if (sectionKey === 'secrets' && Array.isArray(item)) return item as unknown[];
-      if (sectionKey === 'API_KEY' && typeof item === 'string' && KEY_PATTERN.test(item))
+      if (
+        sectionKey === 'API_KEY' &&
+        typeof item === 'string' &&
+        KEY_PATTERN.test(item) &&
+        isKnownKey(item)
+      ) {
         return item;
+      }
       return blankDeep(item);
     });
   });

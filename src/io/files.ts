@@ -1,12 +1,23 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
-import { closeSync, fstatSync, openSync, readFileSync, readdirSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  lstatSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  realpathSync,
+} from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { getSystemErrorMap } from 'node:util';
 import { CliError, failureError, usageError } from '../errors.js';
 
 export interface ExistingFile {
+  /** the raw bytes, for callers that must check the encoding or copy the file exactly */
+  bytes?: Buffer;
   /** UTF-8 text, a leading BOM left in place. */
   text: string;
   /** Permission bits only, e.g. 0o644. */
@@ -73,6 +84,9 @@ function processFaultInjection(): FaultInjection | undefined {
  * `undefined` when the file does not exist; any other problem is an error (exit 3).
  * Synchronous on purpose: a run reads a hundred small files, and one syscall each without a trip
  * through the event loop is measurably faster for a short-lived CLI (see the bench).
+ * A symbolic link whose target is missing is an error, never "missing": treating an unmounted
+ * vault as an absent file would regenerate every secret. Opened non-blocking so that a FIFO in a
+ * file's place is refused instead of hanging the run with the lock held.
  */
 // eslint-disable-next-line @typescript-eslint/require-await -- async for callers; the work is sync
 export async function readExistingFile(
@@ -81,16 +95,36 @@ export async function readExistingFile(
 ): Promise<ExistingFile | undefined> {
   let fd: number;
   try {
-    fd = openSync(path, 'r');
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
-    if (errnoOf(error) === 'ENOENT') return undefined;
+    if (errnoOf(error) === 'ENOENT') {
+      if (lstatSync(path, { throwIfNoEntry: false })?.isSymbolicLink() !== true) return undefined;
+      throw failureError(
+        'FILE_BROKEN_LINK',
+        `${displayPath(path, options.root)} is a symbolic link to a file that does not exist.`,
+        'Mount or restore the link target (or remove the link to start afresh). Nothing was written.',
+      );
+    }
     throw ioError('FILE_READ_FAILED', 'read', path, error, options.root);
   }
   try {
     const stats = fstatSync(fd);
-    const text = readFileSync(fd, { encoding: 'utf8' });
-    return { text, mode: stats.mode & 0o777, mtimeMs: stats.mtimeMs };
+    if (!stats.isFile()) {
+      throw failureError(
+        'FILE_NOT_REGULAR',
+        `${displayPath(path, options.root)} is not a regular file (${stats.isDirectory() ? 'EISDIR: it is a directory' : 'a FIFO, socket or device'}).`,
+        'Replace it with a regular file. Nothing was written.',
+      );
+    }
+    const bytes = readFileSync(fd);
+    return {
+      text: bytes.toString('utf8'),
+      mode: stats.mode & 0o777,
+      mtimeMs: stats.mtimeMs,
+      bytes,
+    };
   } catch (error) {
+    if (error instanceof CliError) throw error;
     throw ioError('FILE_READ_FAILED', 'read', path, error, options.root);
   } finally {
     closeSync(fd);
@@ -124,6 +158,9 @@ export async function writeFileAtomic(
   options: WriteFileOptions,
 ): Promise<void> {
   const faults = options.faultInjection ?? processFaultInjection();
+  // Writing through a symbolic link updates the file it points to; renaming over the link
+  // itself would silently detach it from its target.
+  target = resolveLink(target);
   const dir = dirname(target);
   if (options.createParents === true) {
     try {
@@ -152,6 +189,16 @@ export async function writeFileAtomic(
     if (error instanceof CliError && error.code === 'FAULT_INJECTED') throw error;
     if (tempExists) await unlink(temp).catch(() => undefined);
     throw ioError('FILE_WRITE_FAILED', 'write', target, error, options.root);
+  }
+}
+
+function resolveLink(target: string): string {
+  try {
+    if (lstatSync(target, { throwIfNoEntry: false })?.isSymbolicLink() !== true) return target;
+    return realpathSync(target);
+  } catch {
+    // ENOTDIR and friends: the write below reports them with the target's name.
+    return target;
   }
 }
 

@@ -15,6 +15,9 @@ export const nodeSecretSource: SecretSource = {
   publicKeyFromPrivate(privateKeyPem) {
     try {
       const key = createPrivateKey(privateKeyPem);
+      // Tokens are signed RS256: an EC key or a short RSA key would parse, then fail at signing.
+      const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
+      if (key.asymmetricKeyType !== 'rsa' || bits < 2048) return undefined;
       return createPublicKey(key).export({ type: 'spki', format: 'pem' }).toString();
     } catch {
       return undefined;

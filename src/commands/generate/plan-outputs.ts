@@ -101,10 +101,13 @@ export function planOutputs(
 
   const merged = mergeSecrets(config, framework, userData);
   if (merged.unknownReferences.length > 0) {
-    const lines = merged.unknownReferences.map(
-      (ref) =>
-        `${ref.service} references ${ref.key}, which is not defined` +
-        (ref.suggestions.length > 0 ? ` (did you mean ${ref.suggestions.join(', ')}?)` : ''),
+    const lines = merged.unknownReferences.map((ref) =>
+      ref.isApiKey === true
+        ? `${ref.service}.API_KEY looks like a key name, so it is read as a reference, but no such key exists` +
+          (ref.suggestions.length > 0 ? ` (did you mean ${ref.suggestions.join(', ')}?)` : '') +
+          '; a literal API key must contain a character other than letters, digits and _'
+        : `${ref.service} references ${ref.key}, which is not defined` +
+          (ref.suggestions.length > 0 ? ` (did you mean ${ref.suggestions.join(', ')}?)` : ''),
     );
     throw usageError(
       'UNKNOWN_REFERENCE',
@@ -120,12 +123,15 @@ export function planOutputs(
   });
   files.push({
     path: EXAMPLE_FILE,
-    content: stringifyJsonText(blankUserFile(userValue), {
-      bom: false,
-      eol: '\n',
-      indent: inputs.user?.style.indent ?? '  ',
-      finalNewline: true,
-    }),
+    content: stringifyJsonText(
+      blankUserFile(userValue, (name) => merged.secrets.has(name)),
+      {
+        bom: false,
+        eol: '\n',
+        indent: inputs.user?.style.indent ?? '  ',
+        finalNewline: true,
+      },
+    ),
     secret: false,
   });
   files.push({
@@ -139,7 +145,7 @@ export function planOutputs(
     throw usageError(
       'DOTENV_UNREPRESENTABLE',
       `${env.refusal.file}: the value of ${env.refusal.key} cannot be written to a .env file: ${env.refusal.reason}`,
-      'Change the value in .secrets.user.json. Nothing was written.',
+      'Change the value (set it in .secrets.user.json to override a framework value). Nothing was written.',
     );
   }
   warnings.push(...env.warnings);

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { parseProjectConfig, type ProjectConfig } from '../../core/config.js';
 import { parseJsonText, type JsonTextStyle } from '../../core/json-text.js';
+import { findInvalidUtf8 } from '../../core/utf8.js';
 import type { Warning } from '../../core/report.js';
 import {
   formatShapeIssues,
@@ -153,6 +154,14 @@ function parseJson(
   code: string,
   hint?: string,
 ): { raw: Record<string, unknown>; style: JsonTextStyle } {
+  const invalid = file.bytes ? findInvalidUtf8(file.bytes) : undefined;
+  if (invalid) {
+    throw usageError(
+      code,
+      `${name}:${String(invalid.line)}:${String(invalid.column)}: not valid UTF-8 (is the file saved in another encoding, such as Latin-1 or UTF-16?)`,
+      hint,
+    );
+  }
   const result = parseJsonText(file.text);
   if (!result.ok) {
     throw usageError(
