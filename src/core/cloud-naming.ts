@@ -63,7 +63,8 @@ export function checkSecretLimits(
     return `the ${provider} secret name ${name} has characters ${provider} does not allow (${String(limits.namePattern)})`;
   }
   if (value === undefined) return undefined;
-  if (value === '') return 'the value is empty; an empty secret is never stored (it would read as missing)';
+  if (value === '')
+    return 'the value is empty; an empty secret is never stored (it would read as missing)';
   const bytes = new TextEncoder().encode(value).length;
   if (bytes > limits.maxValueBytes) {
     return `the value is ${String(bytes)} bytes; ${provider} stores at most ${String(limits.maxValueBytes)}`;

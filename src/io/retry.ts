@@ -25,7 +25,8 @@ export function retryPolicyFromEnv(env: Readonly<Record<string, string | undefin
   const base = Number(env.TSDEVSTACK_RETRY_BASE_MS);
   return {
     maxAttempts: 5,
-    baseDelayMs: Number.isFinite(base) && base >= 0 && env.TSDEVSTACK_RETRY_BASE_MS !== '' ? base : 250,
+    baseDelayMs:
+      Number.isFinite(base) && base >= 0 && env.TSDEVSTACK_RETRY_BASE_MS !== '' ? base : 250,
     maxTotalMs: 30_000,
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     random: Math.random,
@@ -66,7 +67,10 @@ export async function withRetry<T>(
 }
 
 /** Seconds or an HTTP date, as in a Retry-After header; undefined when absent or unreadable. */
-export function parseRetryAfter(value: string | null | undefined, now = Date.now()): number | undefined {
+export function parseRetryAfter(
+  value: string | null | undefined,
+  now = Date.now(),
+): number | undefined {
   if (value === undefined || value === null || value.trim() === '') return undefined;
   const seconds = Number(value);
   if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);

@@ -33,7 +33,10 @@ const FACTORIES: Record<ProviderName, () => Promise<StoreFactory>> = {
   azure: async () => (await import('./azure.js')).createAzureStore,
 };
 
-export async function openStore(provider: ProviderName, options: StoreOptions): Promise<SecretStore> {
+export async function openStore(
+  provider: ProviderName,
+  options: StoreOptions,
+): Promise<SecretStore> {
   const factory = await FACTORIES[provider]();
   return factory(options);
 }

@@ -1,0 +1,9 @@
+import { failureError } from '../errors.js';
+import type { StoreOptions } from './registry.js';
+import type { SecretStore } from './secret-store.js';
+
+// Placeholder until the gcp adapter lands.
+// eslint-disable-next-line @typescript-eslint/require-await
+export async function createGcpStore(_options: StoreOptions): Promise<SecretStore> {
+  throw failureError('STORE_NOT_IMPLEMENTED', 'the gcp store is not implemented yet');
+}
