@@ -180,11 +180,6 @@ describe('parseJsonText values and style', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
-  it('accepts deep nesting', () => {
-    const text = '{"a": ' + '['.repeat(100_000) + ']'.repeat(100_000) + '}';
-    expect(parseJsonText(text).ok).toBe(true);
-  });
-
   const styles: Array<[string, string, JsonTextStyle]> = [
     ['2 spaces, LF, final newline', '{\n  "a": {\n    "b": 1\n  }\n}\n', TWO],
     ['4 spaces', '{\n    "a": 1\n}\n', FOUR],
@@ -684,5 +679,23 @@ describe('performance', () => {
       return performance.now() - start;
     });
     expect(Math.min(...timings)).toBeLessThan(100);
+  });
+});
+
+describe('parseJsonText nesting limit', () => {
+  it('refuses nesting deeper than 512 levels at the bracket that goes too deep', () => {
+    const text = `{"$deep": ${'['.repeat(600)}1${']'.repeat(600)}}`;
+    const result = parseJsonText(text);
+    expect(result).toEqual({
+      ok: false,
+      line: 1,
+      column: 11 + 511,
+      message: 'nested more than 512 levels deep',
+    });
+  });
+
+  it('accepts 512 levels, and brackets inside strings do not count', () => {
+    const deep = `{"a": ${'['.repeat(511)}"[[[{{{"${']'.repeat(511)}}`;
+    expect(parseJsonText(deep).ok).toBe(true);
   });
 });

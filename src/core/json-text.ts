@@ -267,6 +267,34 @@ function lineColumn(text: string, offset: number): { line: number; column: numbe
 const STRING_TOKEN = /"[^"\\]*(?:\\.[^"\\]*)*"/g;
 
 /**
+ * Deeper nesting than any secrets file needs; beyond it, recursive printing would overflow the
+ * stack, so such a file is refused at the bracket that goes too deep.
+ */
+const MAX_DEPTH = 512;
+const BRACKETS = /[[\]{}"]/g;
+
+/** The offset of the first bracket nested deeper than MAX_DEPTH, in text JSON.parse accepted. */
+function findExcessiveNesting(text: string): number | undefined {
+  let depth = 0;
+  BRACKETS.lastIndex = 0;
+  for (let match = BRACKETS.exec(text); match !== null; match = BRACKETS.exec(text)) {
+    const c = match[0];
+    if (c === '"') {
+      // skip the string: JSON.parse accepted the text, so it is terminated
+      STRING_TOKEN.lastIndex = match.index;
+      STRING_TOKEN.exec(text);
+      BRACKETS.lastIndex = STRING_TOKEN.lastIndex;
+    } else if (c === '[' || c === '{') {
+      depth++;
+      if (depth > MAX_DEPTH) return match.index;
+    } else {
+      depth--;
+    }
+  }
+  return undefined;
+}
+
+/**
  * Keys written in text that JSON.parse accepted: once the strings are gone, every ':' ends a key.
  * A native regex replace, because a hand-written loop runs cold on every CLI start and cost
  * several times more.
@@ -340,6 +368,16 @@ export function parseJsonText(text: string): JsonParseResult {
     // located below
   }
   const isObject = typeof value === 'object' && value !== null && !Array.isArray(value);
+  if (parsed) {
+    const tooDeep = findExcessiveNesting(body);
+    if (tooDeep !== undefined) {
+      return {
+        ok: false,
+        ...lineColumn(body, tooDeep),
+        message: `nested more than ${String(MAX_DEPTH)} levels deep`,
+      };
+    }
+  }
   if (parsed && isObject && countKeysInText(body) === countKeysInValue(value)) {
     return { ok: true, value, style: detectStyle(body, bom !== '') };
   }
