@@ -1,9 +1,20 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { lstat, mkdtemp, readFile, rename, rm, symlink } from 'node:fs/promises';
+import {
+  chmod,
+  chown,
+  lstat,
+  mkdtemp,
+  readdir,
+  readFile,
+  rename,
+  rm,
+  symlink,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
+  builtBinary,
   cleanupBinary,
   cleanupProjects,
   cliErrorOf,
@@ -190,3 +201,42 @@ describe.concurrent('adversarial inputs found in review', () => {
     expect(JSON.stringify(after.$retired)).toContain(JSON.stringify(old));
   });
 });
+
+describe('a folder the run cannot write into', () => {
+  const isRoot = process.getuid?.() === 0;
+  it.runIf(isRoot)('is found before the first write: exit 3, nothing written', async () => {
+    const project = await makeProject({ config: shopConfig() });
+    await runGenerate(project);
+    // a new frontend port changes the framework file, the root .env and apps/frontend/.env
+    await project.writeConfig(
+      shopConfig(SHOP_SERVICES.map((s) => (s.name === 'frontend' ? { ...s, port: 3100 } : s))),
+    );
+    // Everything belongs to an unprivileged user, except one app folder it cannot write into.
+    const nobody = 65534;
+    await chownTree(project.root, nobody);
+    await chown(project.path('apps/frontend'), 0, 0);
+    await chmod(project.path('apps/frontend'), 0o755);
+    const before = await snapshotTree(project.root);
+    const { spawnSync } = await import('node:child_process');
+    const bin = await builtBinary();
+    await chmod(dirname(dirname(bin)), 0o755);
+    const run = spawnSync(process.execPath, [bin, 'generate-secrets', '--cwd', project.root], {
+      uid: nobody,
+      gid: nobody,
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+    expect(run.status).toBe(3);
+    expect(run.stderr).toContain('cannot write into apps/frontend/');
+    expect(describeSnapshot(await snapshotTree(project.root))).toEqual(describeSnapshot(before));
+  });
+});
+
+async function chownTree(dir: string, id: number): Promise<void> {
+  await chown(dir, id, id);
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) await chownTree(path, id);
+    else await chown(path, id, id);
+  }
+}

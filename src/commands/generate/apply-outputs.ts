@@ -1,8 +1,9 @@
-import { statSync } from 'node:fs';
-import { join } from 'node:path';
+import { accessSync, constants as fsConstants, statSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { isGeneratedEnvFile } from '../../core/env-files.js';
 import type { Warning } from '../../core/report.js';
 import {
+  errnoOf,
   readExistingFile,
   removeFile,
   setFileMode,
@@ -10,6 +11,7 @@ import {
   type ExistingFile,
 } from '../../io/files.js';
 import type { DesiredFile } from './plan-outputs.js';
+import { failureError } from '../../errors.js';
 
 export type FileAction = 'created' | 'updated' | 'unchanged' | 'removed' | 'skipped' | 'mode-fixed';
 
@@ -80,6 +82,7 @@ function decideAction(
 
 /** Applies the steps in order: the framework file first, as it holds the only copy of new values. */
 export async function writeOutputs(root: string, steps: Step[]): Promise<void> {
+  checkFoldersWritable(root, steps);
   for (const { file, existing, action } of steps) {
     const target = join(root, file.path);
     if (action === 'removed') await removeFile(target);
@@ -87,6 +90,29 @@ export async function writeOutputs(root: string, steps: Step[]): Promise<void> {
     else if ((action === 'created' || action === 'updated') && file.content !== undefined) {
       const mode = file.secret ? secretModeFor(existing) : (existing?.mode ?? COMMITTED_MODE);
       await writeFileAtomic(target, file.bytes ?? file.content, { mode, createParents: false });
+    }
+  }
+}
+
+/**
+ * A folder we cannot write into would stop the run half-way (a re-run converges, but the files
+ * would disagree until then), so every folder is checked before the first write.
+ */
+function checkFoldersWritable(root: string, steps: Step[]): void {
+  const folders = new Set(
+    steps
+      .filter((s) => s.action === 'created' || s.action === 'updated' || s.action === 'removed')
+      .map((s) => dirname(join(root, s.file.path))),
+  );
+  for (const folder of folders) {
+    try {
+      accessSync(folder, fsConstants.W_OK);
+    } catch (error) {
+      throw failureError(
+        'FOLDER_NOT_WRITABLE',
+        `cannot write into ${relative(root, folder) || '.'}/ (${errnoOf(error) ?? 'error'}); nothing was written`,
+        'Fix the folder permissions (or run as the folder owner), then run the command again.',
+      );
     }
   }
 }
