@@ -1,12 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  insertJsonMembers,
-  parseJsonText,
-  removeJsonMembers,
-  stringifyJsonText,
-  type JsonTextStyle,
-} from '../src/core/json-text.js';
+import { insertJsonMembers, removeJsonMembers } from '../src/core/json-edit.js';
+import { parseJsonText, stringifyJsonText, type JsonTextStyle } from '../src/core/json-text.js';
 
 const TWO: JsonTextStyle = { bom: false, eol: '\n', indent: '  ', finalNewline: true };
 const FOUR: JsonTextStyle = { ...TWO, indent: '    ' };

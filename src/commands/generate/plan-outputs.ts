@@ -6,7 +6,8 @@ import {
   stringifyOwnedJson,
 } from '../../core/documents.js';
 import { planEnvFiles } from '../../core/env-files.js';
-import { insertJsonMembers, removeJsonMembers, stringifyJsonText } from '../../core/json-text.js';
+import { insertJsonMembers, removeJsonMembers } from '../../core/json-edit.js';
+import { stringifyJsonText } from '../../core/json-text.js';
 import { mergeSecrets, type MergeResult } from '../../core/merge.js';
 import type { KeyReport, Warning } from '../../core/report.js';
 import type { SecretSource } from '../../core/secret-source.js';
