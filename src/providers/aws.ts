@@ -1,9 +1,30 @@
-import { failureError } from '../errors.js';
-import type { StoreOptions } from './registry.js';
+import { AwsCalls } from './aws/calls.js';
+import { AwsStore } from './aws/store.js';
+import { resolveAwsTarget } from './aws/target.js';
+import { importSdk, type StoreOptions } from './registry.js';
 import type { SecretStore } from './secret-store.js';
 
-// Placeholder until the aws adapter lands.
-// eslint-disable-next-line @typescript-eslint/require-await
-export async function createAwsStore(_options: StoreOptions): Promise<SecretStore> {
-  throw failureError('STORE_NOT_IMPLEMENTED', 'the aws store is not implemented yet');
+/**
+ * The aws store (AWS Secrets Manager). Region, endpoint and credentials are resolved and checked
+ * before the SDK is loaded; the SDK is imported only here, only when this store is used.
+ */
+export async function createAwsStore(options: StoreOptions): Promise<SecretStore> {
+  const target = resolveAwsTarget(options);
+  const sdk = await importSdk('aws', () => import('@aws-sdk/client-secrets-manager'));
+  // On Node 20 the SDK prints a deprecation warning on stderr when a client is built; this
+  // variable, read at that moment, is its only switch (research §1). A user's own setting wins.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const client = new sdk.SecretsManagerClient({
+    region: target.region,
+    ...(target.endpoint === undefined ? {} : { endpoint: target.endpoint }),
+    ...(target.credentials === undefined ? {} : { credentials: target.credentials }),
+    // SPEC §9.5: withRetry is the one retry policy; the SDK's own is off.
+    maxAttempts: 1,
+    // Without these a stalled connection hangs the command for the SDK's 5-minute default.
+    requestHandler: { connectionTimeout: 10_000, requestTimeout: 60_000 },
+  });
+  const calls = new AwsCalls(sdk, client, target, options.env, options.retry);
+  const where =
+    target.endpoint === undefined ? target.region : `${target.region}, ${target.endpoint}`;
+  return new AwsStore(calls, options.project, options.env, `aws (${where})`);
 }
