@@ -139,7 +139,7 @@ describe('aws store: client set-up', () => {
       );
       expect({ endpoint, code: error.code, exitCode: error.exitCode }).toEqual({
         endpoint,
-        code: 'ENDPOINT_INSECURE',
+        code: 'INSECURE_ENDPOINT',
         exitCode: 2,
       });
     }

@@ -135,7 +135,7 @@ describe.concurrent('cloud-secrets commands against the local store', { timeout:
       [['ONLY_NEWLINE', '--trim'], '\n', 'VALUE_EMPTY'],
       [['EMPTY_FLAG', '--value', ''], undefined, 'VALUE_EMPTY'],
       [['TWICE', 'a', '--value', 'b'], undefined, 'VALUE_GIVEN_TWICE'],
-      [['TOO_BIG'], 'x'.repeat(65_537), 'VALUE_REFUSED'],
+      [['TOO_BIG'], 'x'.repeat(65_537), 'VALUE_TOO_LARGE'],
       [['bad-key', '--value', 'v'], undefined, 'KEY_INVALID'],
       [['KEY', '--value', 'v', '--service', 'ofers-service'], undefined, 'SERVICE_UNKNOWN'],
     ];

@@ -1,3 +1,4 @@
+import { usageError } from '../errors.js';
 import type { ProviderName, SecretRef } from '../providers/secret-store.js';
 
 /** Metadata tag names, the original tool's, so that its secrets stay visible (SPEC §9.2). */
@@ -100,4 +101,38 @@ export function secretMetadata(
     [TAG_KIND]: kind,
     [TAG_ORIGINAL_KEY]: ref.key,
   };
+}
+
+/**
+ * Throws the refusal every store and command uses for a name or value the provider cannot take
+ * (exit 2, before any request): NAME_INVALID, VALUE_EMPTY or VALUE_TOO_LARGE. Never shows the value.
+ */
+export function assertSecretLimits(
+  provider: ProviderName,
+  ref: SecretRef,
+  name: string,
+  value?: string,
+): void {
+  const nameProblem = checkSecretLimits(provider, name, undefined);
+  if (nameProblem !== undefined) {
+    throw usageError(
+      'NAME_INVALID',
+      `${ref.scope}/${ref.key}: ${nameProblem}`,
+      'Keys and service names may use letters, digits, "_" and "-".',
+    );
+  }
+  if (value === undefined) return;
+  const valueProblem = checkSecretLimits(provider, name, value);
+  if (valueProblem === undefined) return;
+  throw value === ''
+    ? usageError(
+        'VALUE_EMPTY',
+        `${ref.scope}/${ref.key}: ${valueProblem}`,
+        'Give a value; to delete the secret, use cloud-secrets:remove.',
+      )
+    : usageError(
+        'VALUE_TOO_LARGE',
+        `${ref.scope}/${ref.key}: ${valueProblem}`,
+        `Store a smaller value (at most ${String(PROVIDER_LIMITS[provider].maxValueBytes)} bytes of UTF-8). Nothing was changed.`,
+      );
 }

@@ -1,11 +1,10 @@
 import { dirname, join } from 'node:path';
 import {
-  PROVIDER_LIMITS,
   TAG_KIND,
   TAG_ORIGINAL_KEY,
   TAG_PROJECT,
   TAG_SCOPE,
-  checkSecretLimits,
+  assertSecretLimits,
   cloudSecretName,
   refFromLegacyName,
   secretMetadata,
@@ -89,18 +88,10 @@ export async function createLocalStore(options: StoreOptions): Promise<SecretSto
   const shown = localStorePath(env);
   const file: StoreFile = { root, path: join(root, shown), shown };
   const description = `local (${shown})`;
-  const limits = PROVIDER_LIMITS.local;
 
   const nameOf = (ref: SecretRef): string => {
     const name = cloudSecretName('local', project, ref);
-    const problem = checkSecretLimits('local', name, undefined);
-    if (problem !== undefined) {
-      throw usageError(
-        'NAME_INVALID',
-        problem,
-        'Keys and service names may use letters, digits, "_" and "-".',
-      );
-    }
+    assertSecretLimits('local', ref, name);
     return name;
   };
 
@@ -133,20 +124,7 @@ export async function createLocalStore(options: StoreOptions): Promise<SecretSto
 
     async set(ref, value, options) {
       const name = nameOf(ref);
-      const problem = checkSecretLimits('local', name, value);
-      if (problem !== undefined) {
-        throw value === ''
-          ? usageError(
-              'VALUE_EMPTY',
-              `${ref.scope}/${ref.key}: ${problem}`,
-              'Give a value; to delete the secret, use cloud-secrets:remove.',
-            )
-          : usageError(
-              'VALUE_TOO_LARGE',
-              `${ref.scope}/${ref.key}: ${problem}`,
-              `Store a smaller value (at most ${String(limits.maxValueBytes)} bytes of UTF-8).`,
-            );
-      }
+      assertSecretLimits('local', ref, name, value);
       return update(file, (secrets): Outcome<SetAction> => {
         const existing = secrets.get(name);
         if (existing?.value === value) return { result: 'unchanged', changed: false };

@@ -1,4 +1,4 @@
-import { checkSecretLimits, cloudSecretName } from '../../core/cloud-naming.js';
+import { assertSecretLimits, cloudSecretName } from '../../core/cloud-naming.js';
 import { frameworkKeys } from '../../core/cloud-plan.js';
 import { findInvalidUtf8 } from '../../core/utf8.js';
 import { usageError } from '../../errors.js';
@@ -41,8 +41,7 @@ export async function runSetCommand(
   const context = await resolveCloudContext(raw, run, deps);
   const ref: SecretRef = { key, scope: scopeFor(context, raw.service) };
   const name = cloudSecretName(context.provider, context.project, ref);
-  const nameProblem = checkSecretLimits(context.provider, name, undefined);
-  if (nameProblem !== undefined) throw usageError('SECRET_NAME_INVALID', nameProblem);
+  assertSecretLimits(context.provider, ref, name);
 
   const given = positional ?? flag;
   const fromStdin = given === '-' || (given === undefined && deps.stdin.isTTY !== true);
@@ -57,14 +56,7 @@ export async function runSetCommand(
   await confirmWrite(context, `set ${ref.scope}/${key}`);
   let value = fromStdin ? await readValueFromStdin(context) : (given ?? '');
   if (raw.trim === true) value = value.replace(/\r?\n$/, '');
-  const valueProblem = checkSecretLimits(context.provider, name, value);
-  if (valueProblem !== undefined) {
-    throw usageError(
-      value === '' ? 'VALUE_EMPTY' : 'VALUE_REFUSED',
-      `${ref.scope}/${key}: ${valueProblem}`,
-      value === '' ? undefined : 'Nothing was changed.',
-    );
-  }
+  assertSecretLimits(context.provider, ref, name, value);
 
   const store = await openCloudStore(context);
   const kind = frameworkKeys(context.config).has(key) ? 'framework' : 'user';

@@ -1,6 +1,6 @@
 import type { SecretListEntry, Tag } from '@aws-sdk/client-secrets-manager';
 import {
-  checkSecretLimits,
+  assertSecretLimits,
   cloudSecretName,
   refFromLegacyName,
   secretMetadata,
@@ -183,15 +183,7 @@ export class AwsStore implements SecretStore {
   /** The cloud name, with the name (and value) checked against the AWS limits before any request. */
   private nameOf(ref: SecretRef, value?: string): string {
     const name = cloudSecretName('aws', this.project, ref);
-    const nameProblem = checkSecretLimits('aws', name, undefined);
-    if (nameProblem !== undefined) throw usageError('NAME_INVALID', nameProblem);
-    const valueProblem = value === undefined ? undefined : checkSecretLimits('aws', name, value);
-    if (valueProblem !== undefined) {
-      throw usageError(
-        value === '' ? 'VALUE_EMPTY' : 'VALUE_TOO_LARGE',
-        `${name}: ${valueProblem}`,
-      );
-    }
+    assertSecretLimits('aws', ref, name, value);
     return name;
   }
 

@@ -67,7 +67,7 @@ function checkEndpoint(endpoint: string, env: string): void {
   if (url.protocol === 'https:') return;
   if (url.protocol === 'http:' && isLoopback(url.hostname)) return;
   throw usageError(
-    'ENDPOINT_INSECURE',
+    'INSECURE_ENDPOINT',
     `the AWS endpoint ${endpoint} for environment "${env}" is not https; plain http is accepted only for loopback addresses`,
     'Use an https:// endpoint, or http://127.0.0.1:PORT for a local emulator.',
   );

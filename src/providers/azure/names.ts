@@ -1,5 +1,5 @@
 import {
-  checkSecretLimits,
+  assertSecretLimits,
   cloudSecretName,
   refFromLegacyName,
   SHARED_SCOPE,
@@ -34,15 +34,7 @@ export class AzureNames {
   /** The Azure name, after the name/value limits and known collisions: refused before any request. */
   nameOf(ref: SecretRef, value?: string): string {
     const name = cloudSecretName('azure', this.project, ref);
-    const nameProblem = checkSecretLimits('azure', name, undefined);
-    if (nameProblem !== undefined) {
-      throw usageError('NAME_INVALID', `${ref.key} (${ref.scope}): ${nameProblem}`);
-    }
-    const valueProblem = value === undefined ? undefined : checkSecretLimits('azure', name, value);
-    if (valueProblem !== undefined) {
-      const code = value === '' ? 'VALUE_EMPTY' : 'VALUE_TOO_LARGE';
-      throw usageError(code, `${ref.key} (${ref.scope}): ${valueProblem}`);
-    }
+    assertSecretLimits('azure', ref, name, value);
     const owner = this.owners.get(name.toLowerCase());
     if (owner && (owner.key !== ref.key || owner.scope !== ref.scope)) {
       throw this.collision(ref, owner, name);
