@@ -1,3 +1,4 @@
+import { SECRET_MAP_FILE } from '../../core/project-files.js';
 import {
   deploymentOwnedKeys,
   neededSecrets,
@@ -12,8 +13,6 @@ import type { RunContext } from '../../run-context.js';
 import { USER_FILE } from '../generate/read-inputs.js';
 import { openCloudStore, processDeps, resolveCloudContext, type CloudContext } from './context.js';
 import { readJsonFile } from './inputs.js';
-
-export const SECRET_MAP_FILE = '.tsdevstack/secret-map.json';
 
 /**
  * `cloud-secrets:diff` (SPEC §9.4): what the environment needs (secret map + user keys, minus

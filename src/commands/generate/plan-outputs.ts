@@ -16,9 +16,7 @@ import { blankUserFile, createUserFileValue, syncUserFile } from '../../core/use
 import { usageError } from '../../errors.js';
 import { FRAMEWORK_FILE, USER_FILE, type Inputs } from './read-inputs.js';
 
-export const LOCAL_FILE = '.secrets.local.json';
-export const EXAMPLE_FILE = '.secrets.user.example.json';
-export const SECRET_MAP_FILE = '.tsdevstack/secret-map.json';
+import { EXAMPLE_FILE, LOCAL_FILE, SECRET_MAP_FILE } from '../../core/project-files.js';
 
 /** A file the run wants to exist with this content (or, with content undefined, to be gone). */
 export interface DesiredFile {

@@ -2,6 +2,9 @@ import { join } from 'node:path';
 import { parseProjectConfig, type ProjectConfig } from '../../core/config.js';
 import { parseJsonText, type JsonTextStyle } from '../../core/json-text.js';
 import { findInvalidUtf8 } from '../../core/utf8.js';
+import { CONFIG_FILE, FRAMEWORK_FILE, USER_FILE } from '../../core/project-files.js';
+
+export { CONFIG_FILE, FRAMEWORK_FILE, USER_FILE };
 import type { Warning } from '../../core/report.js';
 import {
   formatShapeIssues,
@@ -12,10 +15,6 @@ import {
 } from '../../core/secrets-file.js';
 import { usageError } from '../../errors.js';
 import { readExistingBytes, readExistingFile, type ExistingFile } from '../../io/files.js';
-
-export const CONFIG_FILE = '.tsdevstack/config.json';
-export const FRAMEWORK_FILE = '.secrets.tsdevstack.json';
-export const USER_FILE = '.secrets.user.json';
 
 export interface ParsedJsonFile<T> {
   file: ExistingFile;
