@@ -118,7 +118,7 @@ export function assertSecretLimits(
     throw usageError(
       'NAME_INVALID',
       `${ref.scope}/${ref.key}: ${nameProblem}`,
-      'Keys and service names may use letters, digits, "_" and "-".',
+      `The cloud name is {project}-{scope}-{KEY}; use a shorter key, service or project name.`,
     );
   }
   if (value === undefined) return;

@@ -151,7 +151,8 @@ export function scopeFor(context: CloudContext, service: unknown): string {
 }
 
 export function checkKeyName(key: string): string {
-  if (KEY_PATTERN.test(key)) return key;
+  // `__proto__` is refused everywhere a key is named (it cannot be a key of a JSON object safely).
+  if (KEY_PATTERN.test(key) && key !== '__proto__') return key;
   throw usageError(
     'KEY_INVALID',
     `${JSON.stringify(key.length > 60 ? `${key.slice(0, 57)}...` : key)} is not a valid key name`,

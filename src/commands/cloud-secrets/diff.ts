@@ -94,7 +94,7 @@ function printPlan(plan: DiffPlan, context: CloudContext): void {
     output.data(`${env} has all ${String(plan.present.length)} secrets this project needs.\n`);
   } else {
     context.output.warn(
-      `${String(plan.missing.length)} missing: set them with cloud-secrets:set KEY --env ${env}, or push them with cloud-secrets:push --env ${env}`,
+      `${String(plan.missing.length)} missing: set each with cloud-secrets:set KEY --env ${env} (add --service SVC for a service scope)`,
     );
   }
 }
