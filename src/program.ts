@@ -10,7 +10,7 @@ declare const PACKAGE_VERSION: string;
 export function buildProgram(context: RunContext): Command {
   const program = new Command('tsdevstack-secrets')
     .description(
-      'Secrets for tsdevstack monorepos: generate, merge and write local secrets safely.',
+      'Secrets for tsdevstack monorepos: generate, merge and write local secrets safely, and manage them per environment in GCP, AWS, Azure or a local store.',
     )
     .version(PACKAGE_VERSION, '-v, --version', 'print the version')
     .option('--debug', 'show stack traces for unexpected errors')
