@@ -12,6 +12,11 @@
 //   (d) help    tsdevstack --help
 //
 //   node scripts/bench.mjs [--runs N] [--warmup N] [--services N] [--markdown] [--keep] [--in-place]
+//                          [--no-cloud]
+//
+// Then, unless --no-cloud, scripts/bench-cloud.mjs: cloud-secrets:list of 500 secrets through
+// each store against its test server (it gets --markdown, --keep, --in-place and an explicit
+// --runs passed on).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import {
@@ -45,6 +50,7 @@ const USAGE = `usage: node scripts/bench.mjs [options]
   --markdown     print only the Markdown table on stdout (progress still goes to stderr)
   --keep         keep the temporary projects
   --in-place     run bin/tsdevstack.js from the tree instead of a snapshot of bin/ + dist/
+  --no-cloud     skip scripts/bench-cloud.mjs (cloud-secrets:list through each store)
 `;
 
 // ---------------------------------------------------------------------------------------------
@@ -58,6 +64,8 @@ function parseArgs(argv) {
     markdownOnly: false,
     keep: false,
     inPlace: false,
+    cloud: true,
+    runsGiven: false,
     help: false,
   };
   const intFlag = (name, raw, min) => {
@@ -71,12 +79,15 @@ function parseArgs(argv) {
     const eq = argv[i].indexOf('=');
     const flag = eq === -1 ? argv[i] : argv[i].slice(0, eq);
     const value = () => (eq !== -1 ? argv[i].slice(eq + 1) : argv[(i += 1)]);
-    if (flag === '--runs') options.runs = intFlag('--runs', value(), 1);
-    else if (flag === '--warmup') options.warmup = intFlag('--warmup', value(), 0);
+    if (flag === '--runs') {
+      options.runs = intFlag('--runs', value(), 1);
+      options.runsGiven = true;
+    } else if (flag === '--warmup') options.warmup = intFlag('--warmup', value(), 0);
     else if (flag === '--services') options.services = intFlag('--services', value(), 2);
     else if (flag === '--markdown') options.markdownOnly = true;
     else if (flag === '--keep') options.keep = true;
     else if (flag === '--in-place') options.inPlace = true;
+    else if (flag === '--no-cloud') options.cloud = false;
     else if (flag === '-h' || flag === '--help') options.help = true;
     else fail(`unknown flag ${JSON.stringify(argv[i])}\n${USAGE}`);
   }
@@ -370,6 +381,23 @@ function main() {
   } finally {
     if (options.keep || !finished) log(`temporary projects kept in ${work}`);
     else rmSync(work, { recursive: true, force: true });
+  }
+  if (options.cloud) runCloudBench(options);
+}
+
+/** scripts/bench-cloud.mjs after the cases above, its report appended to this one. */
+function runCloudBench(options) {
+  const args = [join(ROOT, 'scripts', 'bench-cloud.mjs')];
+  if (options.runsGiven) args.push('--runs', String(options.runs));
+  if (options.markdownOnly) args.push('--markdown');
+  if (options.keep) args.push('--keep');
+  if (options.inPlace) args.push('--in-place');
+  log('');
+  const result = spawnSync(NODE, args, { cwd: ROOT, stdio: 'inherit' });
+  if (result.error !== undefined || result.status !== 0) {
+    fail(
+      `scripts/bench-cloud.mjs could not measure (exit ${String(result.status ?? result.error?.message)})`,
+    );
   }
 }
 

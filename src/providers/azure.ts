@@ -71,17 +71,22 @@ class AzureStore implements SecretStore {
 
   async list(): Promise<ListedSecret[]> {
     // The SDK's mapped pages drop their continuation token, so a failed page restarts the list.
-    const listed = await this.call('list secrets', async () => {
-      const found: ListedSecret[] = [];
-      const pages = this.client.listPropertiesOfSecrets().byPage({ maxPageSize: PAGE_SIZE });
-      for await (const page of pages) {
-        for (const properties of page) {
-          const secret = this.names.fromTags(properties.name, properties.tags ?? {});
-          if (secret) found.push({ ...secret, updatedAt: properties.updatedOn ?? null });
+    let listed: ListedSecret[];
+    try {
+      listed = await this.call('list secrets', async () => {
+        const found: ListedSecret[] = [];
+        const pages = this.client.listPropertiesOfSecrets().byPage({ maxPageSize: PAGE_SIZE });
+        for await (const page of pages) {
+          for (const properties of page) {
+            const secret = this.names.fromTags(properties.name, properties.tags ?? {});
+            if (secret) found.push({ ...secret, updatedAt: properties.updatedOn ?? null });
+          }
         }
-      }
-      return found;
-    });
+        return found;
+      });
+    } catch (error) {
+      throw this.cliError('list secrets', error);
+    }
     for (const secret of listed) this.names.remember(secret.name, secret);
     return listed;
   }
