@@ -51,6 +51,9 @@ const USAGE = `usage: node scripts/bench.mjs [options]
   --keep         keep the temporary projects
   --in-place     run bin/tsdevstack.js from the tree instead of a snapshot of bin/ + dist/
   --no-cloud     skip scripts/bench-cloud.mjs (cloud-secrets:list through each store)
+  --clean-env    unset NODE_EXTRA_CA_CERTS for every measured process (this machine sets it
+                 machine-wide; loading that CA bundle costs every Node start ~50-80 ms, which
+                 inflates the bare-node baseline the ratios are measured against)
 `;
 
 // ---------------------------------------------------------------------------------------------
@@ -65,6 +68,7 @@ function parseArgs(argv) {
     keep: false,
     inPlace: false,
     cloud: true,
+    cleanEnv: false,
     runsGiven: false,
     help: false,
   };
@@ -88,6 +92,7 @@ function parseArgs(argv) {
     else if (flag === '--keep') options.keep = true;
     else if (flag === '--in-place') options.inPlace = true;
     else if (flag === '--no-cloud') options.cloud = false;
+    else if (flag === '--clean-env') options.cleanEnv = true;
     else if (flag === '-h' || flag === '--help') options.help = true;
     else fail(`unknown flag ${JSON.stringify(argv[i])}\n${USAGE}`);
   }
@@ -362,6 +367,13 @@ function main() {
   if (options.help) {
     process.stdout.write(USAGE);
     return;
+  }
+  // Children inherit process.env: unsetting it here applies to bare node and the CLI alike.
+  if (options.cleanEnv) delete process.env.NODE_EXTRA_CA_CERTS;
+  else if (process.env.NODE_EXTRA_CA_CERTS) {
+    log(
+      'note: NODE_EXTRA_CA_CERTS is set, so every Node start (bare node included) loads that CA bundle; run with --clean-env to measure without it',
+    );
   }
   if (!existsSync(join(ROOT, 'dist', 'cli.js'))) {
     fail(
