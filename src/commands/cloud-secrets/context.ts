@@ -164,11 +164,11 @@ export function checkKeyName(key: string): string {
 export function notFound(context: CloudContext, ref: SecretRef, command: string): CliError {
   const name = cloudSecretName(context.provider, context.project, ref);
   const elsewhere =
-    ref.scope === SHARED_SCOPE ? '' : ' It may be in the shared scope: leave --service out.';
+    ref.scope === SHARED_SCOPE ? '' : '  (It may be in the shared scope: leave --service out.)';
   return new CliError({
     code: 'SECRET_NOT_FOUND',
     message: `${ref.scope}/${ref.key} does not exist in ${context.env} (${name})`,
-    hint: `See what is there: npx tsdevstack-secrets cloud-secrets:list --env ${context.env}.${command === 'get' ? elsewhere : ''}`,
+    hint: `See what is there: npx tsdevstack-secrets cloud-secrets:list --env ${context.env}${command === 'get' ? elsewhere : ''}`,
     exitCode: ExitCode.differs,
   });
 }
