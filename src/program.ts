@@ -49,7 +49,7 @@ Examples:
   $ npx tsdevstack-secrets generate-secrets --json | jq .keys.generated`,
     )
     .action(async (options: Record<string, unknown>) => {
-      const { runGenerateCommand } = await import('./commands/generate-command.js');
+      const { runGenerateCommand } = await import('./commands/local-commands.js');
       context.json = options.json === true;
       await runGenerateCommand(options, context);
     });
@@ -77,7 +77,7 @@ Examples:
   $ npx tsdevstack-secrets secrets:rotate KONG_TRUST_TOKEN AUTH_SERVICE_API_KEY`,
     )
     .action(async (keys: string[], options: Record<string, unknown>) => {
-      const { runRotateCommand } = await import('./commands/rotate-command.js');
+      const { runRotateCommand } = await import('./commands/local-commands.js');
       context.json = options.json === true;
       await runRotateCommand(keys, options, context);
     });
@@ -122,7 +122,7 @@ Examples:
   $ npx tsdevstack-secrets cloud-secrets:set DOMAIN example.com --provider local --env dev`,
     )
     .action(async (key: string, value: string | undefined, options: Record<string, unknown>) => {
-      const { runSetCommand } = await import('./commands/cloud-secrets/set.js');
+      const { runSetCommand } = await import('./commands/cloud-commands.js');
       context.json = options.json === true;
       await runSetCommand(key, value, options, context);
     });
@@ -145,7 +145,7 @@ Examples:
   $ npx tsdevstack-secrets cloud-secrets:get DOMAIN --env prod --json | jq -r .value`,
     )
     .action(async (key: string, options: Record<string, unknown>) => {
-      const { runGetCommand } = await import('./commands/cloud-secrets/get.js');
+      const { runGetCommand } = await import('./commands/cloud-commands.js');
       context.json = options.json === true;
       await runGetCommand(key, options, context);
     });
@@ -165,7 +165,7 @@ Examples:
   $ npx tsdevstack-secrets cloud-secrets:list --env prod --json | jq -r '.secrets[].key'`,
     )
     .action(async (options: Record<string, unknown>) => {
-      const { runListCommand } = await import('./commands/cloud-secrets/list.js');
+      const { runListCommand } = await import('./commands/cloud-commands.js');
       context.json = options.json === true;
       await runListCommand(options, context);
     });
@@ -187,7 +187,7 @@ Examples:
   $ npx tsdevstack-secrets cloud-secrets:diff --env prod --json     # in CI: exit 1 when something is missing`,
     )
     .action(async (options: Record<string, unknown>) => {
-      const { runDiffCommand } = await import('./commands/cloud-secrets/diff.js');
+      const { runDiffCommand } = await import('./commands/cloud-commands.js');
       context.json = options.json === true;
       await runDiffCommand(options, context);
     });
@@ -211,7 +211,7 @@ Examples:
   $ npx tsdevstack-secrets cloud-secrets:remove OLD_API_TOKEN --env prod --yes --force`,
     )
     .action(async (key: string, options: Record<string, unknown>) => {
-      const { runRemoveCommand } = await import('./commands/cloud-secrets/remove.js');
+      const { runRemoveCommand } = await import('./commands/cloud-commands.js');
       context.json = options.json === true;
       await runRemoveCommand(key, options, context);
     });

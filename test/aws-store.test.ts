@@ -468,7 +468,7 @@ describe('aws store against the fake', () => {
       });
       expect(error.message).toContain('ValidationException');
       expect(error.message).toContain('acme-shared-ECHO');
-      expect(error.message).toContain('[value]');
+      expect(error.message).toContain('[redacted]');
       expect(visibleText(error)).not.toContain(value);
       expect(visibleText(error)).not.toContain('echoed-by-aws');
     });

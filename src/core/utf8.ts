@@ -1,3 +1,5 @@
+import { isUtf8 } from 'node:buffer';
+
 const strictDecoder = new TextDecoder('utf-8', { fatal: true });
 
 /**
@@ -6,22 +8,19 @@ const strictDecoder = new TextDecoder('utf-8', { fatal: true });
  * would make that loss permanent, so readers refuse it instead.
  */
 export function findInvalidUtf8(bytes: Uint8Array): { line: number; column: number } | undefined {
-  try {
-    strictDecoder.decode(bytes);
-    return undefined;
-  } catch {
-    const offset = firstInvalidOffset(bytes);
-    let line = 1;
-    let lineStart = 0;
-    for (let i = 0; i < offset; i += 1) {
-      if (bytes[i] === 0x0a) {
-        line += 1;
-        lineStart = i + 1;
-      }
+  // isUtf8 is a native check without decoding: the common, valid case costs next to nothing.
+  if (isUtf8(bytes)) return undefined;
+  const offset = firstInvalidOffset(bytes);
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < offset; i += 1) {
+    if (bytes[i] === 0x0a) {
+      line += 1;
+      lineStart = i + 1;
     }
-    const column = strictDecoder.decode(bytes.subarray(lineStart, offset)).length + 1;
-    return { line, column };
   }
+  const column = strictDecoder.decode(bytes.subarray(lineStart, offset)).length + 1;
+  return { line, column };
 }
 
 /** The byte offset of the first sequence that is not well-formed UTF-8 (RFC 3629). */

@@ -1,3 +1,4 @@
+import { scrubSecretText } from '../../core/scrub.js';
 import { CliError, ExitCode, failureError } from '../../errors.js';
 import { parseRetryAfter, type RetryVerdict } from '../../io/retry.js';
 
@@ -164,26 +165,13 @@ export function toCliError(error: unknown, context: FailureContext): CliError {
   );
 }
 
-const MIN_REPLACEABLE = 8;
-
 /**
  * The text with every occurrence of the value (as is, JSON-escaped, and each longer line of it)
  * replaced. A short value cannot be replaced without mangling ordinary words, so a text that
  * contains one is withheld entirely.
  */
 export function scrubValue(text: string, value: string | undefined): string {
-  if (value === undefined || value === '') return text;
-  const forms = new Set([value, JSON.stringify(value).slice(1, -1)]);
-  for (const line of value.split(/\r?\n/)) if (line.trim() !== '') forms.add(line);
-  let out = text;
-  for (const form of [...forms].sort((a, b) => b.length - a.length)) {
-    if (!out.includes(form)) continue;
-    if (form.length < MIN_REPLACEABLE) {
-      return '(the provider message is withheld: it may contain the value)';
-    }
-    out = out.split(form).join('[value]');
-  }
-  return out;
+  return scrubSecretText(text, [value]);
 }
 
 /** The error to keep as `cause` (shown with --debug): the original unless it holds the value. */

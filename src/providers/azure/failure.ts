@@ -1,3 +1,4 @@
+import { scrubSecretText } from '../../core/scrub.js';
 import { CliError, failureError } from '../../errors.js';
 import { parseRetryAfter, type RetryVerdict } from '../../io/retry.js';
 
@@ -55,15 +56,9 @@ interface RestErrorLike {
   response?: { headers?: { get(name: string): string | undefined } };
 }
 
-/** Replaces every secret in `text` (raw and JSON-escaped) and caps its length. */
+/** Provider text without any secret (see scrubSecretText), capped in length. */
 export function scrub(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const secret of secrets) {
-    if (secret === '') continue;
-    for (const form of new Set([secret, JSON.stringify(secret).slice(1, -1)])) {
-      out = out.split(form).join('[redacted]');
-    }
-  }
+  const out = scrubSecretText(text, secrets);
   return out.length > 400 ? `${out.slice(0, 400)}…` : out;
 }
 

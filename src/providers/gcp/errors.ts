@@ -1,3 +1,4 @@
+import { scrubSecretText } from '../../core/scrub.js';
 import { CliError, failureError } from '../../errors.js';
 import { parseRetryAfter, type RetryVerdict } from '../../io/retry.js';
 
@@ -150,17 +151,9 @@ function networkCode(error: unknown): string | undefined {
   return undefined;
 }
 
-/** Removes every secret (and its base64 form, as it travels on the wire) from provider text. */
+/** Provider text without any secret (see scrubSecretText). */
 export function scrub(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const secret of secrets) {
-    // Shorter strings would garble ordinary text (project numbers, words) without hiding much.
-    if (secret.length < 4) continue;
-    for (const form of [secret, Buffer.from(secret, 'utf8').toString('base64')]) {
-      out = out.split(form).join('***');
-    }
-  }
-  return out;
+  return scrubSecretText(text, secrets);
 }
 
 export function toGcpFailure(error: unknown, secrets: readonly string[]): GcpFailure {
