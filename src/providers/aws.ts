@@ -21,7 +21,12 @@ export async function createAwsStore(options: StoreOptions): Promise<SecretStore
     // SPEC §9.5: withRetry is the one retry policy; the SDK's own is off.
     maxAttempts: 1,
     // Without these a stalled connection hangs the command for the SDK's 5-minute default.
-    requestHandler: { connectionTimeout: 10_000, requestTimeout: 60_000 },
+    // Without throwOnRequestTimeout the SDK only logs a warning and a stalled endpoint hangs forever.
+    requestHandler: {
+      connectionTimeout: 10_000,
+      requestTimeout: 30_000,
+      throwOnRequestTimeout: true,
+    },
   });
   const calls = new AwsCalls(sdk, client, target, options.env, options.retry);
   const where =

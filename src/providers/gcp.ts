@@ -101,9 +101,19 @@ class GcpStore implements SecretStore {
         try {
           await this.call(what, () => this.client.createSecret(request, CALL));
         } catch (error) {
-          // A secret with no readable version (an earlier run stopped between create and add):
-          // it exists, so adding the version is all that is left.
           if (!(error instanceof GcpFailure && error.kind === 'already-exists')) throw error;
+          // Either an earlier run stopped between create and add (no version yet: adding it is
+          // all that is left), or another run created it since we looked: then its value wins
+          // unless --overwrite, exactly as if it had been there first.
+          const raced = await this.readLatest(name, ref);
+          if (raced === value) return 'unchanged';
+          if (raced !== undefined && !options.overwrite) {
+            throw usageError(
+              'SECRET_EXISTS',
+              `${this.describe(ref)} already has a different value in ${this.options.env}`,
+              'Pass --overwrite to replace it.',
+            );
+          }
         }
       }
       const data = Buffer.from(value, 'utf8');

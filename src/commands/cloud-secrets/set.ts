@@ -54,6 +54,14 @@ export async function runSetCommand(
   }
   // Asked before stdin is read: a value typed on the terminal ends stdin, and the question with it.
   await confirmWrite(context, `set ${ref.scope}/${key}`);
+  if (!fromStdin && given?.includes('\uFFFD') === true) {
+    // Node decodes arguments leniently: invalid UTF-8 arrives as U+FFFD and would be stored so.
+    throw usageError(
+      'VALUE_NOT_UTF8',
+      `the value of ${key} given on the command line is not valid UTF-8 (it holds U+FFFD, the replacement character)`,
+      `Pass the exact bytes on stdin instead: ... | npx tsdevstack-secrets cloud-secrets:set ${key} --value - --env ${context.env}`,
+    );
+  }
   let value = fromStdin ? await readValueFromStdin(context) : (given ?? '');
   if (raw.trim === true) value = value.replace(/\r?\n$/, '');
   assertSecretLimits(context.provider, ref, name, value);
