@@ -64,26 +64,29 @@ function countKeysInText(text: string): number {
   return count;
 }
 
-/** Own keys across every object in a parsed value (JSON.parse keeps the last of duplicates). */
-function countKeysInValue(value: unknown): number {
-  let count = 0;
-  const pending: unknown[] = [value];
-  for (let item = pending.pop(); item !== undefined; item = pending.pop()) {
+/**
+ * Own keys across every object in a parsed value (JSON.parse keeps the last of duplicates), and
+ * the deepest nesting: one iterative walk serves both checks.
+ */
+function measureValue(value: unknown): { keys: number; depth: number } {
+  let keys = 0;
+  let deepest = 0;
+  const pending: Array<[unknown, number]> = [[value, 1]];
+  for (let entry = pending.pop(); entry !== undefined; entry = pending.pop()) {
+    const [item, depth] = entry;
+    if (depth > deepest) deepest = depth;
+    let children: unknown[];
     if (Array.isArray(item)) {
-      for (const child of item as unknown[]) {
-        if (typeof child === 'object' && child !== null) pending.push(child);
-      }
+      children = item as unknown[];
     } else {
-      const object = item as Record<string, unknown>;
-      const keys = Object.keys(object);
-      count += keys.length;
-      for (const key of keys) {
-        const child = object[key];
-        if (typeof child === 'object' && child !== null) pending.push(child);
-      }
+      children = Object.values(item as object);
+      keys += children.length;
+    }
+    for (const child of children) {
+      if (typeof child === 'object' && child !== null) pending.push([child, depth + 1]);
     }
   }
-  return count;
+  return { keys, depth: deepest };
 }
 
 function detectStyle(text: string, bom: boolean): JsonTextStyle {
@@ -126,8 +129,9 @@ export function parseJsonText(text: string): JsonParseResult {
     // located below
   }
   const isObject = typeof value === 'object' && value !== null && !Array.isArray(value);
-  if (parsed) {
-    const tooDeep = findExcessiveNesting(body);
+  if (parsed && typeof value === 'object' && value !== null) {
+    const measured = measureValue(value);
+    const tooDeep = measured.depth > MAX_DEPTH ? findExcessiveNesting(body) : undefined;
     if (tooDeep !== undefined) {
       return {
         ok: false,
@@ -135,9 +139,9 @@ export function parseJsonText(text: string): JsonParseResult {
         message: `nested more than ${String(MAX_DEPTH)} levels deep`,
       };
     }
-  }
-  if (parsed && isObject && countKeysInText(body) === countKeysInValue(value)) {
-    return { ok: true, value, style: detectStyle(body, bom !== '') };
+    if (isObject && countKeysInText(body) === measured.keys) {
+      return { ok: true, value, style: detectStyle(body, bom !== '') };
+    }
   }
   const error = findSyntaxError(body);
   if (error) return { ok: false, ...lineColumn(body, error.offset), message: error.message };

@@ -238,8 +238,9 @@ export async function removeStaleTempFiles(
   for (const dir of dirs) {
     let names: string[];
     try {
-      const entries = readdirSync(dir, { withFileTypes: true });
-      names = entries.filter((e) => e.isFile() && TEMP_NAME.test(e.name)).map((e) => e.name);
+      // Names only: reading each entry's type costs a stat per file, and only our own temp names
+      // (which are always files) are ever removed.
+      names = readdirSync(dir).filter((name) => TEMP_NAME.test(name));
     } catch (error) {
       const errno = errnoOf(error);
       if (errno === 'ENOENT' || errno === 'ENOTDIR') continue;
@@ -251,7 +252,7 @@ export async function removeStaleTempFiles(
         await unlink(path);
         removed.push(path);
       } catch (error) {
-        if (errnoOf(error) === 'ENOENT') continue;
+        if (errnoOf(error) === 'ENOENT' || errnoOf(error) === 'EISDIR') continue;
         throw ioError('FILE_CLEANUP_FAILED', 'remove', path, error, options.root);
       }
     }
