@@ -1,3 +1,4 @@
+import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 import { secretMetadata, SHARED_SCOPE } from '../core/cloud-naming.js';
 import { failureError, usageError } from '../errors.js';
 import { withRetry } from '../io/retry.js';
@@ -45,11 +46,32 @@ export async function createAzureStore(options: StoreOptions): Promise<SecretSto
   const client = new sdk.keyVault.SecretClient(target.vaultUrl, identity.wrap(base), {
     // SPEC §9.5: the one retry policy is ours.
     retryOptions: { maxRetries: 0 },
+    // Without a per-request timeout a stalled vault hangs the command forever; a timeout is then
+    // retried like a lost connection, within the retry policy's bounds.
+    additionalPolicies: [
+      { policy: requestTimeoutPolicy(requestTimeoutMs(options)), position: 'perCall' },
+    ],
     ...(target.loopback
       ? { allowInsecureConnection: true, disableChallengeResourceVerification: true }
       : {}),
   });
   return new AzureStore(options, target, client, identity.describe);
+}
+
+/** 30 s, or TSDEVSTACK_REQUEST_TIMEOUT_MS (tests). */
+function requestTimeoutMs(options: StoreOptions): number {
+  const ms = Number(options.processEnv.TSDEVSTACK_REQUEST_TIMEOUT_MS);
+  return Number.isInteger(ms) && ms > 0 ? ms : 30_000;
+}
+
+function requestTimeoutPolicy(timeoutMs: number): PipelinePolicy {
+  return {
+    name: 'tsdevstackRequestTimeout',
+    sendRequest: (request, next) => {
+      request.timeout = timeoutMs;
+      return next(request);
+    },
+  };
 }
 
 class AzureStore implements SecretStore {
