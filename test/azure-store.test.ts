@@ -231,6 +231,25 @@ describe('azure store: names, tags and listing', () => {
     store = await createAzureStore(storeOptions(fake));
   });
 
+  it('refuses a key differing only in case from an original-tool secret (no original-key tag)', async () => {
+    fake.state.seed('acme-shop-shared-LEG2-KEY', 'legacy-value', {
+      'project-name': 'acme-shop',
+      'service-name': 'shared',
+      'managed-by': 'tsdevstack',
+      'secret-type': 'user',
+    });
+    const refusal = await refusalOf(store.remove(shared('leg2_key'), {}));
+    expect(refusal).toMatchObject({ code: 'SECRET_NAME_COLLISION', exitCode: 2 });
+    await expect(
+      store.set(shared('leg2_key'), 'x', { kind: 'user', overwrite: true }),
+    ).rejects.toMatchObject({
+      code: 'SECRET_NAME_COLLISION',
+    });
+    expect(fake.state.value('acme-shop-shared-LEG2-KEY')).toBe('legacy-value');
+    // the key the legacy name really stands for still works
+    expect(await store.get(shared('LEG2_KEY'))).toBe('legacy-value');
+  });
+
   it('lists across several pages (absolute nextLink), filtering on project-name client-side', async () => {
     const paged = await startExtraFake({ pageSize: 2 });
     const pagedStore = await createAzureStore(storeOptions(paged));

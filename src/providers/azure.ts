@@ -117,7 +117,7 @@ class AzureStore implements SecretStore {
     const name = this.names.nameOf(ref);
     const secret = await this.read(name);
     if (!secret) return undefined;
-    this.names.claim(ref, name, secret.properties.tags);
+    this.names.claim(ref, secret.properties.name, secret.properties.tags);
     return secret.value ?? '';
   }
 
@@ -125,7 +125,7 @@ class AzureStore implements SecretStore {
     const name = this.names.nameOf(ref, value);
     const current = await this.read(name);
     if (current) {
-      this.names.claim(ref, name, current.properties.tags);
+      this.names.claim(ref, current.properties.name, current.properties.tags);
       if (current.value === value) return 'unchanged';
       if (!options.overwrite) {
         throw usageError(
@@ -157,7 +157,7 @@ class AzureStore implements SecretStore {
     const name = this.names.nameOf(ref);
     const current = await this.read(name);
     if (current) {
-      this.names.claim(ref, name, current.properties.tags);
+      this.names.claim(ref, current.properties.name, current.properties.tags);
       await this.softDelete(name);
       this.names.forget(name);
       if (!options.purge) return 'deleted';
@@ -171,7 +171,7 @@ class AzureStore implements SecretStore {
         throw this.cliError(`read deleted ${name}`, error);
       });
       if (!deleted) return undefined;
-      this.names.claim(ref, name, deleted.properties.tags);
+      this.names.claim(ref, deleted.properties.name, deleted.properties.tags);
     }
     await this.call(`purge ${name}`, () => this.client.purgeDeletedSecret(name)).catch(
       (error: unknown) => {

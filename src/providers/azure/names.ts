@@ -47,7 +47,13 @@ export class AzureNames {
    * the original tool's secrets do not) names the same key, scope and project.
    */
   claim(ref: SecretRef, name: string, tags: Record<string, string> | undefined): void {
-    const key = tags?.[TAG_ORIGINAL_KEY];
+    // The original tool's secrets carry no original-key: their key is what the name says, with
+    // `-` read back as `_` and the case as stored; a key differing in case is another key.
+    const legacy =
+      tags !== undefined && tags[TAG_ORIGINAL_KEY] === undefined && tags[TAG_PROJECT] !== undefined
+        ? refFromLegacyName('azure', this.project, tags[TAG_SCOPE] ?? SHARED_SCOPE, name)?.key
+        : undefined;
+    const key = tags?.[TAG_ORIGINAL_KEY] ?? legacy;
     if (key !== undefined) {
       const owner = { key, scope: tags?.[TAG_SCOPE] ?? SHARED_SCOPE };
       const project = tags?.[TAG_PROJECT] ?? this.project;
