@@ -1,4 +1,6 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -513,5 +515,36 @@ describe('gcp store: configuration', () => {
   it('crc32c matches the Castagnoli check value', () => {
     expect(crc32c(Buffer.from('123456789'))).toBe(0xe3069283);
     expect(crc32c(new Uint8Array())).toBe(0);
+  });
+});
+
+describe('gcp store: redirects', () => {
+  it('never follows a redirect, so the bearer token is not resent to another origin', async () => {
+    const seen: Array<string | undefined> = [];
+    const capture = createServer((req, res) => {
+      seen.push(req.headers.authorization);
+      res.end('{}');
+    });
+    await new Promise<void>((resolve) => capture.listen(0, '127.0.0.1', resolve));
+    const capturePort = (capture.address() as AddressInfo).port;
+    const redirector = createServer((req, res) => {
+      res.writeHead(307, { location: `http://127.0.0.1:${String(capturePort)}${req.url ?? '/'}` });
+      res.end();
+    });
+    await new Promise<void>((resolve) => redirector.listen(0, '127.0.0.1', resolve));
+    const redirectorPort = (redirector.address() as AddressInfo).port;
+    try {
+      const store = await openStore(
+        'gcp',
+        storeOptions('tsds-redirect', {
+          processEnv: { GCP_SECRET_MANAGER_ENDPOINT: `http://127.0.0.1:${String(redirectorPort)}` },
+        }),
+      );
+      await expect(store.get(shared('ANY_KEY'))).rejects.toBeInstanceOf(CliError);
+      expect(seen).toEqual([]);
+    } finally {
+      capture.close();
+      redirector.close();
+    }
   });
 });

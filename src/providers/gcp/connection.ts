@@ -169,6 +169,9 @@ function patchAuthFetch(auth: unknown, timeoutMs: number): void {
         ...init,
         signal: controller.signal,
         validateStatus: () => true,
+        // Secret Manager never redirects; following one would resend the bearer token elsewhere.
+        redirect: 'error',
+        maxRedirects: 0,
       });
       if (!response.ok) throw await GcpApiError.fromResponse(response);
       // Fine for the unary RPCs this store makes; a server-streaming RPC would need the stream.
