@@ -57,7 +57,6 @@ export interface FrameworkResult {
   rotatable: Set<string>;
 }
 
-
 const FIXED_VALUES: ReadonlyArray<readonly [string, string]> = [
   ['REDIS_HOST', 'localhost'],
   ['REDIS_PORT', '6379'],
