@@ -136,3 +136,12 @@ export function assertSecretLimits(
         `Store a smaller value (at most ${String(PROVIDER_LIMITS[provider].maxValueBytes)} bytes of UTF-8). Nothing was changed.`,
       );
 }
+
+/** The one refusal to replace a different stored value without --overwrite (exit 2). */
+export function secretExistsError(ref: SecretRef, env: string) {
+  return usageError(
+    'SECRET_EXISTS',
+    `${ref.scope}/${ref.key} already has a different value in environment "${env}"`,
+    'Pass --overwrite to replace it.',
+  );
+}

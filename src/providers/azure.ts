@@ -1,6 +1,6 @@
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
-import { secretMetadata, SHARED_SCOPE } from '../core/cloud-naming.js';
-import { failureError, usageError } from '../errors.js';
+import { secretExistsError, secretMetadata, SHARED_SCOPE } from '../core/cloud-naming.js';
+import { failureError } from '../errors.js';
 import { withRetry } from '../io/retry.js';
 import {
   azureCliError,
@@ -128,11 +128,7 @@ class AzureStore implements SecretStore {
       this.names.claim(ref, current.properties.name, current.properties.tags);
       if (current.value === value) return 'unchanged';
       if (!options.overwrite) {
-        throw usageError(
-          'SECRET_EXISTS',
-          `${ref.key} (${ref.scope}) already has a different value in environment "${this.options.env}"`,
-          'Pass --overwrite to replace it.',
-        );
+        throw secretExistsError(ref, this.options.env);
       }
     }
     const tags = secretMetadata(this.options.project, ref, options.kind);

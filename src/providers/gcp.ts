@@ -1,5 +1,10 @@
 import type { SecretManagerServiceClient } from '@google-cloud/secret-manager';
-import { checkSecretLimits, cloudSecretName, PROVIDER_LIMITS } from '../core/cloud-naming.js';
+import {
+  checkSecretLimits,
+  cloudSecretName,
+  PROVIDER_LIMITS,
+  secretExistsError,
+} from '../core/cloud-naming.js';
 import { failureError, usageError } from '../errors.js';
 import { withRetry } from '../io/retry.js';
 import { connectGcp, resolveGcpTarget, type GcpTarget } from './gcp/connection.js';
@@ -85,11 +90,7 @@ class GcpStore implements SecretStore {
       const current = await this.readLatest(name, ref);
       if (current === value) return 'unchanged';
       if (current !== undefined && !options.overwrite) {
-        throw usageError(
-          'SECRET_EXISTS',
-          `${this.describe(ref)} already has a different value in ${this.options.env}`,
-          'Pass --overwrite to replace it.',
-        );
+        throw secretExistsError(ref, this.options.env);
       }
       if (current === undefined) {
         const { labels, annotations } = gcpSecretMetadata(this.options.project, ref, options.kind);
@@ -108,11 +109,7 @@ class GcpStore implements SecretStore {
           const raced = await this.readLatest(name, ref);
           if (raced === value) return 'unchanged';
           if (raced !== undefined && !options.overwrite) {
-            throw usageError(
-              'SECRET_EXISTS',
-              `${this.describe(ref)} already has a different value in ${this.options.env}`,
-              'Pass --overwrite to replace it.',
-            );
+            throw secretExistsError(ref, this.options.env);
           }
         }
       }

@@ -8,6 +8,7 @@ import {
   cloudSecretName,
   refFromLegacyName,
   secretMetadata,
+  secretExistsError,
 } from '../core/cloud-naming.js';
 import { parseJsonText, stringifyJsonText, type JsonTextStyle } from '../core/json-text.js';
 import { findInvalidUtf8 } from '../core/utf8.js';
@@ -129,11 +130,7 @@ export async function createLocalStore(options: StoreOptions): Promise<SecretSto
         const existing = secrets.get(name);
         if (existing?.value === value) return { result: 'unchanged', changed: false };
         if (existing !== undefined && !options.overwrite) {
-          throw usageError(
-            'SECRET_EXISTS',
-            `${ref.scope}/${ref.key} already exists in ${description} with a different value`,
-            'Pass --overwrite to replace it.',
-          );
+          throw secretExistsError(ref, env);
         }
         const now = new Date().toISOString();
         const tags = secretMetadata(project, ref, options.kind);

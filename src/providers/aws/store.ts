@@ -1,6 +1,7 @@
 import type { SecretListEntry, Tag } from '@aws-sdk/client-secrets-manager';
 import {
   assertSecretLimits,
+  secretExistsError,
   cloudSecretName,
   refFromLegacyName,
   secretMetadata,
@@ -10,7 +11,7 @@ import {
   TAG_PROJECT,
   TAG_SCOPE,
 } from '../../core/cloud-naming.js';
-import { CliError, ExitCode, failureError, usageError } from '../../errors.js';
+import { CliError, ExitCode, failureError } from '../../errors.js';
 import type {
   ListedSecret,
   RemoveAction,
@@ -111,11 +112,7 @@ export class AwsStore implements SecretStore {
   ): Promise<SetAction> {
     if (current.value === value) return 'unchanged';
     if (!options.overwrite) {
-      throw usageError(
-        'SECRET_EXISTS',
-        `${name} already exists in aws for environment "${this.env}" with a different value`,
-        'Pass --overwrite to replace it.',
-      );
+      throw secretExistsError(ref, this.env);
     }
     await this.write(current.arn, name, ref, value, options.kind);
     return 'updated';
