@@ -12,13 +12,12 @@
 //
 //   node scripts/bench-cloud.mjs [--runs N] [--warmup N] [--secrets N] [--providers a,b]
 //                                [--markdown] [--keep] [--in-place]
-import { spawn, execFileSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import {
   cpSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
-  readFileSync,
   rmSync,
   symlinkSync,
   writeFileSync,
@@ -28,6 +27,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { clearTimeout, setTimeout } from 'node:timers';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { childCpuMs, ms, ratio, stats, tail } from './bench-stats.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const NODE = process.execPath;
@@ -102,47 +102,6 @@ function parseArgs(argv) {
 }
 
 const log = (line = '') => process.stderr.write(`${line}\n`);
-
-function median(sorted) {
-  const n = sorted.length;
-  return n % 2 === 1 ? sorted[(n - 1) / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-}
-
-function percentile(sorted, p) {
-  const rank = Math.ceil((p / 100) * sorted.length) - 1;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, rank))];
-}
-
-function stats(samples) {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return { median: median(sorted), p90: percentile(sorted, 90), min: sorted[0] };
-}
-
-const ms = (value) => value.toFixed(1);
-const ratio = (value) => `${value.toFixed(2)}×`;
-const tail = (text, lines = 12) => String(text).trimEnd().split('\n').slice(-lines).join('\n');
-
-// CPU (user + system) of waited-for children, from /proc/self/stat; undefined off Linux. The
-// fakes run in this process, so their work is not counted here: it is the CLI's CPU alone.
-let clockTicksPerSecond;
-function childCpuMs() {
-  if (clockTicksPerSecond === undefined) {
-    try {
-      const out = execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8', stdio: 'pipe' });
-      clockTicksPerSecond = Number(out.trim()) || 100;
-    } catch {
-      clockTicksPerSecond = 100;
-    }
-  }
-  try {
-    const stat = readFileSync('/proc/self/stat', 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ticks = Number(fields[13]) + Number(fields[14]);
-    return Number.isFinite(ticks) ? (ticks * 1000) / clockTicksPerSecond : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * Runs `node args` to completion without blocking this process's event loop (the fakes answer
